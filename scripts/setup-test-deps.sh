@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs beyond node and npm. Idempotent; a no-op when all are present.
+# (Browser tests arrive with the HTML report; chromium is added here when they do.)
+set -euo pipefail
+need=()
+for pkg in git; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-test-deps: missing Debian packages: ${need[*]} (run as root: apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi

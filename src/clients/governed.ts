@@ -1,0 +1,59 @@
+import {basename} from 'node:path'
+
+/** What an `agentgov proxy …` launch says about itself. */
+export interface GovernedLaunch {
+  agent?: string
+  server?: string
+  policy?: string
+  upstreamUrl?: string
+  /** The original server command line after `--`. */
+  inner: string[]
+}
+
+const CLI_NAMES = new Set(['agentgov', 'agentgov.cmd', 'agentgov.exe', 'agentgov.ps1'])
+
+/**
+ * Recognise a launch that goes through agentgov's proxy, whichever way `wrap` (or a person) wrote
+ * it: `agentgov proxy …`, `node /…/agentgov/bin/run.js proxy …`, `npx [-y] agentgov[@v] proxy …`.
+ */
+export function parseGovernedLaunch(command: string | undefined, args: readonly string[] = []): GovernedLaunch | undefined {
+  if (!command) return undefined
+  const argv = [command, ...args]
+  const proxyAt = findProxyVerb(argv)
+  if (proxyAt === -1) return undefined
+
+  const rest = argv.slice(proxyAt + 1)
+  const separator = rest.indexOf('--')
+  const options = separator === -1 ? rest : rest.slice(0, separator)
+  const launch: GovernedLaunch = {inner: separator === -1 ? [] : rest.slice(separator + 1)}
+  for (let i = 0; i < options.length; i++) {
+    const [flag, inline] = options[i].split(/=(.*)/s, 2)
+    const value = inline ?? options[i + 1]
+    const take = (): string | undefined => {
+      if (inline === undefined) i++
+      return value
+    }
+
+    if (flag === '--agent') launch.agent = take()
+    else if (flag === '--server') launch.server = take()
+    else if (flag === '--policy') launch.policy = take()
+    else if (flag === '--upstream-url') launch.upstreamUrl = take()
+  }
+
+  return launch
+}
+
+function findProxyVerb(argv: string[]): number {
+  for (let i = 0; i < Math.min(argv.length - 1, 6); i++) {
+    if (isAgentgovCli(argv[i]) && argv[i + 1] === 'proxy') return i + 1
+  }
+
+  return -1
+}
+
+function isAgentgovCli(token: string): boolean {
+  const name = basename(token.replaceAll('\\', '/')).toLowerCase()
+  if (CLI_NAMES.has(name) || /^agentgov@[\w.-]+$/.test(name)) return true
+  // node /path/to/agentgov/bin/run.js: the package's own entry point.
+  return /(^|\/)agentgov\/bin\/(run|dev)\.js$/i.test(token.replaceAll('\\', '/'))
+}

@@ -1,0 +1,183 @@
+import {findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode} from 'jsonc-parser'
+import {parse as parseToml, TomlError} from 'smol-toml'
+import {isNode, LineCounter, parseDocument} from 'yaml'
+
+export type ConfigFormat = 'json' | 'jsonc' | 'toml' | 'yaml'
+export type DocPath = ReadonlyArray<number | string>
+
+/** A parsed config file: its plain value plus a way back to the line an entry was written on. */
+export interface ConfigDocument {
+  format: ConfigFormat
+  value: unknown
+  /** 1-based line of the value at `path`, when the format can tell. */
+  lineOf(path: DocPath): number | undefined
+}
+
+/** A config file that is not valid in its format; `line` and `column` are 1-based. */
+export class ConfigSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message)
+    this.name = 'ConfigSyntaxError'
+  }
+}
+
+export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
+  const source = text.replace(/^\uFEFF/, '')
+  switch (format) {
+    case 'toml': {
+      return parseTomlDocument(source)
+    }
+
+    case 'yaml': {
+      return parseYamlDocument(source)
+    }
+
+    default: {
+      return parseJsonDocument(source, format)
+    }
+  }
+}
+
+/** Byte offset to 1-based line and column. */
+export function positionOf(text: string, offset: number): {column: number; line: number} {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+
+  return {line, column: offset - lineStart + 1}
+}
+
+function parseJsonDocument(text: string, format: ConfigFormat): ConfigDocument {
+  const errors: ParseError[] = []
+  // Clients read these files leniently (VS Code, Zed, Gemini, OpenCode accept comments and trailing
+  // commas), so discovery does too; strict JSON files are only flagged when truly unparseable.
+  const tree = parseTree(text, errors, {allowTrailingComma: true, disallowComments: false, allowEmptyContent: true})
+  if (errors.length > 0) {
+    const first = errors[0]
+    const {line, column} = positionOf(text, first.offset)
+    throw new ConfigSyntaxError(`invalid JSON (${describeJsonError(printParseErrorCode(first.error))})`, line, column)
+  }
+
+  const value = tree ? nodeValue(tree) : undefined
+  return {
+    format,
+    value,
+    lineOf(path) {
+      if (!tree) return undefined
+      const node = findNodeAtLocation(tree, [...path])
+      if (!node) return undefined
+      // Point at the key of a property, where a person reading the file would look.
+      const anchor = node.parent?.type === 'property' ? node.parent : node
+      return positionOf(text, anchor.offset).line
+    },
+  }
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {}
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? []
+        // Duplicate keys: the last one wins, as in JSON.parse and in the clients that read these files.
+        if (key && value) out[String(key.value)] = nodeValue(value)
+      }
+
+      return out
+    }
+
+    case 'array': {
+      return (node.children ?? []).map((child) => nodeValue(child))
+    }
+
+    default: {
+      return node.value
+    }
+  }
+}
+
+function describeJsonError(code: string): string {
+  return code.replaceAll(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+}
+
+function parseYamlDocument(text: string): ConfigDocument {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]
+    const {line, col} = lineCounter.linePos(first.pos[0])
+    throw new ConfigSyntaxError(`invalid YAML (${first.message.split('\n')[0]})`, line, col)
+  }
+
+  return {
+    format: 'yaml',
+    value: doc.toJS({maxAliasCount: 100}),
+    lineOf(path) {
+      const node = doc.getIn([...path], true)
+      if (!isNode(node) || !node.range) return undefined
+      return lineCounter.linePos(node.range[0]).line
+    },
+  }
+}
+
+function parseTomlDocument(text: string): ConfigDocument {
+  let value: unknown
+  try {
+    value = parseToml(text)
+  } catch (error) {
+    if (error instanceof TomlError) {
+      throw new ConfigSyntaxError(`invalid TOML (${error.message.split('\n')[0]})`, error.line, error.column)
+    }
+
+    throw error
+  }
+
+  const lines = text.split(/\r?\n/)
+  return {
+    format: 'toml',
+    value,
+    lineOf(path) {
+      return tomlLineOf(lines, path)
+    },
+  }
+}
+
+/**
+ * smol-toml keeps no positions, so find the table header (`[a.b]`, `[a."b"]`) or, failing that, the
+ * `key =` line that defines the path. Good enough to point a person at an entry.
+ */
+function tomlLineOf(lines: string[], path: DocPath): number | undefined {
+  const keys = path.map(String)
+  for (let depth = keys.length; depth > 0; depth--) {
+    const header = keys.slice(0, depth)
+    const index = lines.findIndex((line) => {
+      const match = /^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$/.exec(line)
+      return match !== null && sameTomlKey(match[1], header)
+    })
+    if (index !== -1) return index + 1
+  }
+
+  const last = keys.at(-1)
+  if (last === undefined) return undefined
+  const keyLine = lines.findIndex((line) => new RegExp(`^\\s*"?${escapeRegExp(last)}"?\\s*=`).test(line))
+  return keyLine === -1 ? undefined : keyLine + 1
+}
+
+function sameTomlKey(dotted: string, keys: string[]): boolean {
+  const parts = dotted.match(/"[^"]*"|'[^']*'|[^.\s]+/g) ?? []
+  const clean = parts.map((part) => part.replace(/^["']|["']$/g, ''))
+  return clean.length === keys.length && clean.every((part, i) => part === keys[i])
+}
+
+function escapeRegExp(text: string): string {
+  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)
+}

@@ -1,0 +1,161 @@
+import type {Scope, Transport} from '../clients/types.js'
+import type {ConfigFormat} from '../config/document.js'
+
+/** The inventory `discover` produces; `--json` prints it. Schema documented in docs/inventory.md. */
+export const INVENTORY_SCHEMA = 'agentgov.inventory/v1'
+
+export type Severity = 'critical' | 'high' | 'low' | 'medium' | 'info'
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
+
+export type Governance = 'approved' | 'governed' | 'shadow'
+
+export interface PackageRef {
+  ecosystem: 'docker' | 'local' | 'npm' | 'pypi' | 'unknown'
+  name: string
+  version?: string
+  /** True when the launch names an exact version (or digest); `npx -y pkg` and `uvx pkg` are not. */
+  pinned: boolean
+}
+
+export interface ServerRecord {
+  /** Stable within one inventory: `<client>:<scope>:<file>#<name>` hashed short. */
+  id: string
+  client: string
+  scope: Scope
+  file: string
+  line?: number
+  /** Claude Code local scope: the project the entry belongs to. */
+  project?: string
+  name: string
+  transport: Transport
+  command?: string
+  /** Arguments with secret values redacted. */
+  args?: string[]
+  /** URL with credentials and secret query values redacted. */
+  url?: string
+  package?: PackageRef
+  envNames: string[]
+  headerNames: string[]
+  enabled: boolean
+  autoApprove?: string[]
+  governance: Governance
+  /** When governed: what the agentgov proxy launch says. */
+  proxy?: {agent?: string; server?: string; policy?: string}
+  /** Ids of the same server configured elsewhere (another client or file). */
+  duplicates: string[]
+}
+
+export interface ConfigFileRecord {
+  client: string
+  path: string
+  scope: Scope
+  format: ConfigFormat
+  status: 'malformed' | 'ok' | 'unreadable'
+  servers: number
+  error?: string
+}
+
+export interface ClientRecord {
+  id: string
+  name: string
+  configs: ConfigFileRecord[]
+  /** Pids of running processes recognised as this client. */
+  processes: number[]
+}
+
+export interface FrameworkRecord {
+  /** Catalogue id, e.g. `langgraph`, `openai-agents`, `mcp-sdk`. */
+  framework: string
+  name: string
+  language: 'go' | 'javascript' | 'python' | 'other'
+  evidence: 'dependency' | 'import'
+  file: string
+  line?: number
+  /** The package or module that gave it away. */
+  package: string
+}
+
+export interface InstructionFileRecord {
+  path: string
+  /** `AGENTS.md`, `CLAUDE.md`, `GEMINI.md`, `.cursorrules`, `copilot-instructions.md`, … */
+  kind: string
+  /** Clients that read it. */
+  agents: string[]
+}
+
+export interface EnvFileRecord {
+  path: string
+  /** Model-provider keys with a literal value in the file: names and redacted values only. */
+  keys: Array<{name: string; provider: string; line: number; redacted: string}>
+}
+
+export interface RepositoryRecord {
+  path: string
+  frameworks: FrameworkRecord[]
+  instructionFiles: InstructionFileRecord[]
+  envFiles: EnvFileRecord[]
+  /** Project-level MCP config files (their servers are in `servers`). */
+  mcpConfigs: string[]
+}
+
+export interface ProcessRecord {
+  pid: number
+  ppid?: number
+  kind: 'client' | 'mcp-server'
+  /** Adapter id for clients, or the client that launched a server when the parent says so. */
+  client?: string
+  name: string
+  /** argv joined with spaces, secrets redacted. */
+  command: string
+  governed: boolean
+}
+
+export interface AgentRecord {
+  /** `client:<id>` or `repo:<path>`. */
+  id: string
+  kind: 'client' | 'framework'
+  name: string
+  /** Where it was seen: config files, processes, repository. */
+  evidence: string[]
+  servers: number
+  shadowServers: number
+}
+
+export interface Finding {
+  /** The rule that produced it, e.g. `secret-in-config`. */
+  rule: string
+  severity: Severity
+  title: string
+  message: string
+  file?: string
+  line?: number
+  /** Server record id or process pid the finding is about. */
+  subject?: string
+  fix: string
+  asi: string[]
+  mcp: string[]
+}
+
+export interface Inventory {
+  schema: typeof INVENTORY_SCHEMA
+  agentgov: string
+  generatedAt: string
+  host: {platform: string; home: string}
+  scanned: {machine: boolean; processes: boolean | 'unsupported'; repositories: string[]; approvedFile?: string}
+  summary: {
+    agents: number
+    clients: number
+    servers: number
+    governed: number
+    approved: number
+    shadow: number
+    findings: Record<Severity, number>
+  }
+  agents: AgentRecord[]
+  clients: ClientRecord[]
+  servers: ServerRecord[]
+  repositories: RepositoryRecord[]
+  processes: ProcessRecord[]
+  findings: Finding[]
+  stats: {filesVisited: number; wallMs: number}
+}

@@ -1,0 +1,189 @@
+import {Box, Text} from 'ink'
+
+import {severityRank} from '../discovery/rules.js'
+import {type Finding, type Inventory, type ServerRecord, SEVERITIES} from '../discovery/types.js'
+import {tildify, truncate} from './render.js'
+import {GOVERNANCE_COLOR, SEVERITY_COLOR} from './theme.js'
+
+interface Props {
+  inventory: Inventory
+}
+
+/** `agentgov discover`'s human view: servers grouped by client and file, then repositories, processes, findings. */
+export function DiscoverView({inventory}: Props) {
+  const home = inventory.host.home
+  const path = (p: string) => tildify(p, home)
+  return (
+    <Box flexDirection="column">
+      {inventory.clients.length === 0 && inventory.repositories.length === 0 ? (
+        <Text dimColor>No MCP client configs found{inventory.scanned.machine ? ' on this machine' : ''}.</Text>
+      ) : null}
+      {inventory.clients.map((client) => (
+        <Box key={client.id} flexDirection="column" marginBottom={1}>
+          <Text bold>
+            {client.name}
+            {client.processes.length > 0 ? <Text color="green"> (running: pid {client.processes.join(', ')})</Text> : null}
+          </Text>
+          {client.configs.map((config) => (
+            <Box key={config.path} flexDirection="column" marginLeft={2}>
+              <Text>
+                <Text color="cyan">{path(config.path)}</Text>
+                <Text dimColor> ({config.scope})</Text>
+                {config.status === 'ok' ? null : <Text color="red"> {config.status}: {config.error}</Text>}
+                {config.status === 'ok' && config.servers === 0 ? <Text dimColor> no servers</Text> : null}
+              </Text>
+              {inventory.servers
+                .filter((s) => s.file === config.path && s.client === client.id)
+                .map((server) => (
+                  <ServerLine key={server.id} server={server} home={home} />
+                ))}
+            </Box>
+          ))}
+        </Box>
+      ))}
+      <Repositories inventory={inventory} />
+      <Processes inventory={inventory} />
+      <Findings inventory={inventory} />
+      <Summary inventory={inventory} />
+    </Box>
+  )
+}
+
+function ServerLine({server, home}: {server: ServerRecord; home: string}) {
+  const launch = server.url ?? [server.command, ...(server.args ?? [])].filter(Boolean).join(' ')
+  return (
+    <Box marginLeft={2}>
+      <Text>
+        <Text color={server.enabled ? GOVERNANCE_COLOR[server.governance] : 'gray'}>{server.enabled ? '●' : '○'} </Text>
+        <Text bold>{server.name}</Text>
+        {server.project ? <Text dimColor> [{tildify(server.project, home)}]</Text> : null}
+        <Text dimColor> {server.transport} </Text>
+        {truncate(tildify(launch, home), 70)}{' '}
+        <Text color={GOVERNANCE_COLOR[server.governance]}>{server.governance}</Text>
+        {server.enabled ? null : <Text dimColor> disabled</Text>}
+        {server.package && !server.package.pinned ? <Text color="yellow"> unpinned</Text> : null}
+      </Text>
+    </Box>
+  )
+}
+
+function Repositories({inventory}: Props) {
+  if (inventory.repositories.length === 0) return null
+  const home = inventory.host.home
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>Repositories</Text>
+      {inventory.repositories.map((repo) => {
+        const frameworks = [...new Set(repo.frameworks.map((f) => f.name))]
+        const parts = [
+          frameworks.length > 0 ? frameworks.join(', ') : 'no agent framework',
+          repo.mcpConfigs.length > 0 ? `${repo.mcpConfigs.length} MCP config(s)` : undefined,
+          repo.instructionFiles.length > 0 ? repo.instructionFiles.map((f) => f.kind).join(', ') : undefined,
+          repo.envFiles.length > 0 ? `.env keys: ${repo.envFiles.flatMap((e) => e.keys.map((k) => k.name)).join(', ')}` : undefined,
+        ].filter(Boolean)
+        return (
+          <Box key={repo.path} marginLeft={2}>
+            <Text>
+              <Text color="cyan">{tildify(repo.path, home)}</Text> <Text dimColor>{parts.join(' · ')}</Text>
+            </Text>
+          </Box>
+        )
+      })}
+    </Box>
+  )
+}
+
+function Processes({inventory}: Props) {
+  if (inventory.processes.length === 0) return null
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>Running</Text>
+      {inventory.processes.map((p) => (
+        <Box key={p.pid} marginLeft={2}>
+          <Text>
+            <Text dimColor>{String(p.pid).padStart(7)} </Text>
+            {p.kind === 'client' ? <Text>{p.name}</Text> : <Text>{truncate(p.command, 80)}</Text>}{' '}
+            <Text dimColor>{p.kind}</Text>
+            {p.kind === 'mcp-server' ? <Text color={p.governed ? 'green' : 'yellow'}> {p.governed ? 'governed' : 'shadow'}</Text> : null}
+          </Text>
+        </Box>
+      ))}
+    </Box>
+  )
+}
+
+/** Findings of medium and above in full; low and info as counts per rule, so the screen stays readable. */
+function Findings({inventory}: Props) {
+  const home = inventory.host.home
+  const full = inventory.findings.filter((f) => severityRank(f.severity) >= severityRank('medium'))
+  const brief = new Map<string, {count: number; finding: Finding}>()
+  for (const finding of inventory.findings) {
+    if (severityRank(finding.severity) >= severityRank('medium')) continue
+    const key = `${finding.severity}\0${finding.rule}`
+    brief.set(key, {count: (brief.get(key)?.count ?? 0) + 1, finding})
+  }
+
+  if (inventory.findings.length === 0) return null
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>Findings</Text>
+      {full.map((finding, index) => (
+        <Box key={index} flexDirection="column" marginLeft={2}>
+          <Text>
+            <Text color={SEVERITY_COLOR[finding.severity]} bold>
+              {finding.severity.toUpperCase().padEnd(9)}
+            </Text>
+            {finding.title}
+            {finding.file ? (
+              <Text color="cyan">
+                {' '}
+                {tildify(finding.file, home)}
+                {finding.line ? `:${finding.line}` : ''}
+              </Text>
+            ) : null}
+          </Text>
+          <Box marginLeft={9} flexDirection="column">
+            <Text>{tildifyText(finding.message, home)}</Text>
+            <Text dimColor>
+              Fix: {finding.fix} [{[...finding.asi, ...finding.mcp].join(' ')}]
+            </Text>
+          </Box>
+        </Box>
+      ))}
+      {[...brief.values()].map(({count, finding}) => (
+        <Box key={finding.rule + finding.severity} marginLeft={2}>
+          <Text>
+            <Text color={SEVERITY_COLOR[finding.severity]} bold>
+              {finding.severity.toUpperCase().padEnd(9)}
+            </Text>
+            {finding.title} <Text dimColor>×{count} ({finding.rule}; every one in --json)</Text>
+          </Text>
+        </Box>
+      ))}
+    </Box>
+  )
+}
+
+function tildifyText(text: string, home: string): string {
+  return home ? text.split(home + '/').join('~/') : text
+}
+
+function Summary({inventory}: Props) {
+  const {summary} = inventory
+  return (
+    <Text>
+      <Text bold>{summary.agents}</Text> agent{summary.agents === 1 ? '' : 's'} · <Text bold>{summary.servers}</Text> MCP server
+      {summary.servers === 1 ? '' : 's'}: <Text color="green">{summary.governed} governed</Text>,{' '}
+      <Text color="cyan">{summary.approved} approved</Text>, <Text color="yellow">{summary.shadow} shadow</Text> · findings:{' '}
+      {SEVERITIES.map((s, i) => (
+        <Text key={s}>
+          {i > 0 ? ', ' : ''}
+          <Text color={summary.findings[s] > 0 ? SEVERITY_COLOR[s] : undefined}>
+            {summary.findings[s]} {s}
+          </Text>
+        </Text>
+      ))}
+      <Text dimColor> ({inventory.stats.wallMs} ms)</Text>
+    </Text>
+  )
+}

@@ -1,0 +1,244 @@
+import {mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {Inventory} from '../../src/discovery/types.js'
+import {runCli, tempDir, writeTree} from '../helpers/tree.js'
+
+// Fake credentials: right shapes, never real. Output must never contain them.
+const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
+const REPO_TOKEN = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2'
+const OPENAI_KEY = 'sk-proj-' + 'q8W2e4R6t8Y0u2I4o6P8a0S2d4F6g8H0j2K4l6Z8x0C2v4B6'
+
+describe('agentgov discover on a Linux home', () => {
+  const dir = tempDir()
+  const home = join(dir.path, 'home')
+  const state = join(dir.path, 'state')
+  const code = join(home, 'code')
+  const env = {HOME: home, AGENTGOV_HOME: state, AGENTGOV_PLATFORM: 'linux'}
+  let inventory: Inventory
+
+  beforeAll(async () => {
+    writeTree(home, {
+      '.cursor/mcp.json': {
+        mcpServers: {
+          filesystem: {command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/']},
+          github: {command: 'npx', args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'], env: {GITHUB_PERSONAL_ACCESS_TOKEN: GITHUB_TOKEN}},
+        },
+      },
+      '.claude.json': {
+        numStartups: 3,
+        mcpServers: {memory: {type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory@2025.4.25']}},
+        projects: {[join(home, 'code', 'app')]: {mcpServers: {db: {command: 'uvx', args: ['mcp-server-sqlite', '--db', 'app.db']}}}},
+      },
+      '.config/Code/User/mcp.json': `{
+  // Team servers
+  "inputs": [{"id": "token", "type": "promptString", "password": true}],
+  "servers": {
+    "internal": {"type": "http", "url": "http://mcp.internal.example.com/mcp", "headers": {"Authorization": "Bearer \${input:token}"}},
+  },
+}
+`,
+      '.codex/config.toml': `# governed by agentgov
+[mcp_servers.fs]
+command = "node"
+args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs", "--", "npx", "-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/tmp"]
+`,
+      '.gemini/settings.json': '{\n  "mcpServers": {\n    "x": {"command": "y",,}\n  }\n}\n',
+      '.config/goose/config.yaml': `extensions:
+  developer:
+    type: builtin
+    name: developer
+    enabled: true
+  fetch:
+    type: stdio
+    name: fetch
+    cmd: uvx
+    args: [mcp-server-fetch]
+    enabled: true
+`,
+      'code/app/.mcp.json': {mcpServers: {gh: {command: 'docker', args: ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server'], env: {GITHUB_TOKEN: REPO_TOKEN}}}},
+      'code/app/package.json': {name: 'app', dependencies: {'@langchain/langgraph': '^0.2.0', '@modelcontextprotocol/sdk': '^1.0.0'}},
+      'code/app/AGENTS.md': '# Agents\nUse pnpm.\n',
+      'code/app/.env': `OPENAI_API_KEY=${OPENAI_KEY}\n`,
+      // Decoys: a template inside a dependency is not a server, nor an agent.
+      'code/app/node_modules/some-tool/.cursor/mcp.json': {mcpServers: {decoy: {command: 'evil'}}},
+      'code/app/node_modules/some-tool/package.json': {name: 'some-tool', dependencies: {crewai: '1'}},
+    })
+    mkdirSync(join(code, 'app', '.git'), {recursive: true})
+    writeTree(state, {'approved.yaml': 'servers:\n  - package: mcp-server-fetch\n    clients: [goose]\n'})
+    const result = await runCli(['discover', code, '--json', '--no-processes'], env)
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    inventory = JSON.parse(result.stdout) as Inventory
+  })
+  afterAll(() => dir.cleanup())
+
+  const server = (name: string) => {
+    const found = inventory.servers.find((s) => s.name === name)
+    if (!found) throw new Error(`server ${name} not in inventory: ${inventory.servers.map((s) => s.name).join(', ')}`)
+    return found
+  }
+
+  it('finds every server at every scope, and nothing inside node_modules', () => {
+    expect(inventory.schema).toBe('agentgov.inventory/v1')
+    expect(inventory.servers.map((s) => `${s.client}/${s.scope}/${s.name}`).sort()).toEqual([
+      'claude-code/local/db',
+      'claude-code/project/gh',
+      'claude-code/user/memory',
+      'codex/user/fs',
+      'cursor/user/filesystem',
+      'cursor/user/github',
+      'goose/user/fetch',
+      'vscode/user/internal',
+    ])
+    expect(server('db').project).toBe(join(home, 'code', 'app'))
+    expect(JSON.stringify(inventory)).not.toContain('decoy')
+  })
+
+  it('tells governed, approved and shadow servers apart', () => {
+    expect(server('fs')).toMatchObject({governance: 'governed', proxy: {agent: 'codex', server: 'fs'}})
+    expect(server('fs').package).toMatchObject({ecosystem: 'npm', name: '@modelcontextprotocol/server-filesystem', pinned: true})
+    expect(server('fetch').governance).toBe('approved')
+    expect(server('filesystem').governance).toBe('shadow')
+    expect(inventory.summary).toMatchObject({servers: 8, governed: 1, approved: 1, shadow: 6})
+  })
+
+  it('reports names of env vars and headers, never their values', () => {
+    expect(server('github').envNames).toEqual(['GITHUB_PERSONAL_ACCESS_TOKEN'])
+    expect(server('internal').headerNames).toEqual(['Authorization'])
+    expect(JSON.stringify(inventory)).not.toContain(GITHUB_TOKEN)
+    expect(JSON.stringify(inventory)).not.toContain(REPO_TOKEN)
+    expect(JSON.stringify(inventory)).not.toContain(OPENAI_KEY)
+  })
+
+  it('raises each kind of finding with its file, line, fix and OWASP ids', () => {
+    const rules = (rule: string) => inventory.findings.filter((f) => f.rule === rule)
+    const [committed, userSecret] = [rules('secret-in-config').find((f) => f.file?.endsWith('.mcp.json')), rules('secret-in-config').find((f) => f.file?.endsWith('.cursor/mcp.json'))]
+    expect(committed).toMatchObject({severity: 'critical', line: 3, asi: ['ASI03'], mcp: ['MCP01']})
+    expect(userSecret).toMatchObject({severity: 'high', line: 7})
+    expect(rules('unpinned-package').map((f) => f.subject).sort()).toEqual([server('db').id, server('filesystem').id, server('gh').id].sort())
+    expect(rules('plain-http-remote')).toHaveLength(1)
+    expect(rules('broad-filesystem-root')[0].subject).toBe(server('filesystem').id)
+    expect(rules('config-malformed')[0]).toMatchObject({file: join(home, '.gemini', 'settings.json'), line: 3})
+    expect(rules('provider-key-in-env-file')[0]).toMatchObject({file: join(code, 'app', '.env'), line: 1})
+    expect(rules('duplicate-server')[0].message).toContain('filesystem')
+    expect(rules('shadow-server')).toHaveLength(6)
+    for (const finding of inventory.findings) expect(finding.fix.length).toBeGreaterThan(10)
+    // Sorted most severe first.
+    expect(inventory.findings[0].severity).toBe('critical')
+  })
+
+  it('inventories the repository: frameworks, instruction files, env keys', () => {
+    const repo = inventory.repositories.find((r) => r.path === join(code, 'app'))
+    expect(repo?.frameworks.map((f) => f.framework).sort()).toEqual(expect.arrayContaining(['langgraph', 'mcp-sdk']))
+    expect(repo?.frameworks.map((f) => f.framework)).not.toContain('crewai')
+    expect(repo?.instructionFiles.map((f) => f.kind)).toEqual(['AGENTS.md'])
+    expect(repo?.envFiles[0].keys[0]).toMatchObject({name: 'OPENAI_API_KEY', line: 1})
+    expect(inventory.agents.map((a) => a.id)).toEqual(expect.arrayContaining(['client:cursor', 'client:claude-code', `repo:${join(code, 'app')}`]))
+  })
+
+  it('renders the human view grouped by client, with a summary line and no secret', async () => {
+    const result = await runCli(['discover', code, '--no-processes'], env)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Cursor')
+    expect(result.stdout).toContain('~/.cursor/mcp.json')
+    expect(result.stdout).toMatch(/filesystem .*shadow/)
+    expect(result.stdout).toMatch(/fs .*governed/)
+    expect(result.stdout).toMatch(/8 MCP servers: 1 governed, 1 approved, 6 shadow/)
+    expect(result.stdout).toContain('CRITICAL')
+    expect(result.stdout).not.toContain(GITHUB_TOKEN)
+    expect(result.stdout).not.toContain(REPO_TOKEN)
+  })
+
+  it('writes SARIF 2.1.0 with repository-relative locations', async () => {
+    const result = await runCli(['discover', code, '--no-processes', '--sarif'], env)
+    expect(result.code).toBe(0)
+    const sarif = JSON.parse(result.stdout)
+    expect(sarif.version).toBe('2.1.0')
+    const run = sarif.runs[0]
+    expect(run.tool.driver.name).toBe('agentgov')
+    const critical = run.results.find((r: {level: string; ruleId: string}) => r.ruleId === 'secret-in-config' && r.level === 'error' && r.properties.severity === 'critical')
+    expect(critical.locations[0].physicalLocation).toEqual({artifactLocation: {uri: 'app/.mcp.json', uriBaseId: 'SRCROOT'}, region: {startLine: 3}})
+    const ruleIds = run.tool.driver.rules.map((r: {id: string}) => r.id)
+    for (const result of run.results) expect(ruleIds[result.ruleIndex]).toBe(result.ruleId)
+    expect(result.stdout).not.toContain(GITHUB_TOKEN)
+  })
+
+  it('--fail-on exits 1 at or above the threshold and 0 below it', async () => {
+    const failing = await runCli(['discover', code, '--no-processes', '--json', '--fail-on', 'critical'], env)
+    expect(failing.code).toBe(1)
+    expect(failing.stderr).toContain('at or above critical')
+    expect(JSON.parse(failing.stdout).summary.findings.critical).toBe(1)
+
+    const clean = tempDir()
+    const passing = await runCli(['discover', clean.path, '--no-machine', '--no-processes', '--fail-on', 'info'], env)
+    clean.cleanup()
+    expect(passing.code).toBe(0)
+  })
+})
+
+describe('agentgov discover on macOS and Windows layouts', () => {
+  it('finds Claude Desktop, legacy VS Code settings and Zed under macOS paths', async () => {
+    const dir = tempDir()
+    const home = dir.path
+    writeTree(home, {
+      'Library/Application Support/Claude/claude_desktop_config.json': {mcpServers: {notes: {command: 'uvx', args: ['mcp-notes==1.0.0']}}},
+      'Library/Application Support/Code/User/settings.json': '{\n  "editor.fontSize": 13,\n  "mcp": {"servers": {"legacy": {"command": "node", "args": ["server.js"]}}}\n}\n',
+      '.config/zed/settings.json': '// zed\n{"context_servers": {"ctx": {"source": "custom", "command": {"path": "ctx-server", "args": ["--stdio"]}}}}\n',
+      // A Linux path must not be picked up when scanning with macOS conventions.
+      '.config/Claude/claude_desktop_config.json': {mcpServers: {wrongOs: {command: 'x'}}},
+    })
+    const result = await runCli(['discover', '--json', '--no-processes'], {HOME: home, AGENTGOV_HOME: join(home, 'state'), AGENTGOV_PLATFORM: 'darwin'})
+    dir.cleanup()
+    expect(result.code).toBe(0)
+    const inventory = JSON.parse(result.stdout) as Inventory
+    expect(inventory.servers.map((s) => `${s.client}/${s.name}`).sort()).toEqual(['claude-desktop/notes', 'vscode/legacy', 'zed/ctx'])
+    expect(inventory.servers.find((s) => s.name === 'ctx')).toMatchObject({command: 'ctx-server', args: ['--stdio']})
+  })
+
+  it('finds Claude Desktop, VS Code and Goose under %APPDATA% on Windows', async () => {
+    const dir = tempDir()
+    const home = dir.path
+    const appData = join(home, 'AppData', 'Roaming')
+    writeTree(home, {
+      'AppData/Roaming/Claude/claude_desktop_config.json': {mcpServers: {win: {command: 'npx.cmd', args: ['-y', 'mcp-win@1.0.0']}}},
+      'AppData/Roaming/Code/User/mcp.json': {servers: {remote: {type: 'sse', url: 'https://example.com/sse'}}},
+      'AppData/Roaming/Block/goose/config/config.yaml': 'extensions:\n  gh:\n    type: streamable_http\n    uri: https://api.example.com/mcp\n    enabled: false\n',
+    })
+    const result = await runCli(['discover', '--json', '--no-processes'], {HOME: home, APPDATA: appData, AGENTGOV_HOME: join(home, 'state'), AGENTGOV_PLATFORM: 'win32'})
+    dir.cleanup()
+    expect(result.code).toBe(0)
+    const inventory = JSON.parse(result.stdout) as Inventory
+    expect(inventory.servers.map((s) => `${s.client}/${s.name}/${s.transport}`).sort()).toEqual(['claude-desktop/win/stdio', 'goose/gh/http', 'vscode/remote/sse'])
+    expect(inventory.servers.find((s) => s.name === 'gh')?.enabled).toBe(false)
+    expect(inventory.host.platform).toBe('win32')
+  })
+})
+
+describe('agentgov discover errors', () => {
+  const state = tempDir()
+  afterAll(() => state.cleanup())
+
+  it('a missing path is one sentence on stderr and exit 3', async () => {
+    const result = await runCli(['discover', '/no/such/dir', '--no-machine', '--no-processes'], {HOME: state.path, AGENTGOV_HOME: state.path})
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^agentgov: Cannot scan \/no\/such\/dir: no such directory\.\n/)
+    expect(result.stdout).toBe('')
+  })
+
+  it('a bad flag value exits 2 and says how to get help', async () => {
+    const result = await runCli(['discover', '--fail-on', 'extreme'], {HOME: state.path, AGENTGOV_HOME: state.path})
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('extreme')
+    expect(result.stderr).toContain('--help')
+  })
+
+  it('a broken approved inventory names the file and line, exit 3', async () => {
+    writeTree(state.path, {'bad.yaml': 'servers:\n  - name: ok\n  - colour: blue\n'})
+    const result = await runCli(['discover', '--no-machine', '--no-processes', '--approved', join(state.path, 'bad.yaml')], {HOME: state.path, AGENTGOV_HOME: state.path})
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain('bad.yaml:3: unknown field "colour"')
+  })
+})

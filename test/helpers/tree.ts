@@ -1,0 +1,42 @@
+import {execFile} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+
+/** A temporary directory removed by the returned cleanup. */
+export function tempDir(prefix = 'agentgov-test-'): {path: string; cleanup: () => void} {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return {path, cleanup: () => rmSync(path, {recursive: true, force: true})}
+}
+
+/** Write files (relative path -> content; objects are written as pretty JSON) under root. */
+export function writeTree(root: string, files: Record<string, object | string>): void {
+  for (const [relative, content] of Object.entries(files)) {
+    const path = join(root, relative)
+    mkdirSync(dirname(path), {recursive: true})
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2) + '\n')
+  }
+}
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'run.js')
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run the built CLI as a user would, with a controlled environment (no inherited HOME). */
+export function runCli(args: string[], env: Record<string, string>, cwd?: string): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {cwd, env: {PATH: process.env.PATH ?? '', CI: 'true', FORCE_COLOR: '0', ...env}, maxBuffer: 32 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({code, stdout, stderr})
+      },
+    )
+  })
+}
