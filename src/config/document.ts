@@ -1,6 +1,6 @@
 import {findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode} from 'jsonc-parser'
 import {parse as parseToml, TomlError} from 'smol-toml'
-import {isNode, LineCounter, parseDocument} from 'yaml'
+import {isMap, isNode, isScalar, LineCounter, parseDocument} from 'yaml'
 
 export type ConfigFormat = 'json' | 'jsonc' | 'toml' | 'yaml'
 export type DocPath = ReadonlyArray<number | string>
@@ -122,6 +122,14 @@ function parseYamlDocument(text: string): ConfigDocument {
     format: 'yaml',
     value: doc.toJS({maxAliasCount: 100}),
     lineOf(path) {
+      // Point at the key of a mapping entry (as for JSON), not at the first line of its value.
+      const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(path.at(-1)))
+        const keyRange = isNode(pair?.key) ? pair.key.range : undefined
+        if (keyRange) return lineCounter.linePos(keyRange[0]).line
+      }
+
       const node = doc.getIn([...path], true)
       if (!isNode(node) || !node.range) return undefined
       return lineCounter.linePos(node.range[0]).line

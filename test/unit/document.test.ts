@@ -39,6 +39,7 @@ describe('parseConfig', () => {
   it('reads YAML lists and maps with lines', () => {
     const doc = parseConfig('mcpServers:\n  - name: a\n    command: x\n  - name: b\n    url: https://e\n', 'yaml')
     expect(doc.lineOf(['mcpServers', 1])).toBe(4)
+    expect(parseConfig('extensions:\n  gh:\n    type: sse\n', 'yaml').lineOf(['extensions', 'gh'])).toBe(2)
     expect(() => parseConfig('a: [1,\n', 'yaml')).toThrow(/invalid YAML/)
   })
 })
