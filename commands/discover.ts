@@ -54,7 +54,7 @@ inventory, ${'`'}~/.agentgov/approved.yaml${'`'} or --approved) or shadow.`
   }
 
   public async run(): Promise<Inventory | undefined> {
-    const repositories = [...this.argv.filter((arg) => !arg.startsWith('-')), ...this.flags.repo].map((p) => checkedDirectory(p))
+    const repositories = [...this.positional, ...this.flags.repo].map((p) => checkedDirectory(p))
     const host = hostFromEnv(process.env, this.flags.platform)
     const approved = loadApproved(this.flags.approved, stateDir())
     const inventory = await discover({

@@ -14,10 +14,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
   protected args!: Interfaces.InferredArgs<T['args']>
+  /** Positional arguments after flag parsing (for commands that take many); flag values are not in it. */
+  protected positional: string[] = []
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -26,6 +28,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as typeof this.flags
     this.args = args as typeof this.args
+    this.positional = argv.map(String)
   }
 
   /** Diagnostics go to stderr so that stdout stays clean for JSON, SARIF and MCP traffic. */

@@ -106,7 +106,11 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   }
 }
 
-/** A file seen by both the machine scan and a repository scan is one file: the machine scope wins. */
+/**
+ * A file seen by both the machine scan and a repository scan is one file: the machine scope wins.
+ * A file name two clients share (`.mcp.json`: Claude Code's `mcpServers`, Visual Studio's `servers`)
+ * belongs to the clients that found servers in it; an empty claim is noise.
+ */
 function uniqueReads(reads: Array<ConfigRead | undefined>): ConfigRead[] {
   const byKey = new Map<string, ConfigRead>()
   for (const read of reads) {
@@ -115,7 +119,9 @@ function uniqueReads(reads: Array<ConfigRead | undefined>): ConfigRead[] {
     if (!byKey.has(key)) byKey.set(key, read)
   }
 
-  return [...byKey.values()]
+  const all = [...byKey.values()]
+  const withServers = new Set(all.filter((read) => read.servers.length > 0).map((read) => read.location.path))
+  return all.filter((read) => read.servers.length > 0 || read.record.status !== 'ok' || !withServers.has(read.location.path))
 }
 
 function serverRecord(read: ConfigRead, entry: ServerEntry, approved: ApprovedInventory | undefined): ServerRecord {

@@ -13,6 +13,7 @@ interface Props {
 export function DiscoverView({inventory}: Props) {
   const home = inventory.host.home
   const path = (p: string) => tildify(p, home)
+  const nameWidth = Math.min(24, Math.max(4, ...inventory.servers.map((s) => s.name.length)))
   return (
     <Box flexDirection="column">
       {inventory.clients.length === 0 && inventory.repositories.length === 0 ? (
@@ -35,7 +36,7 @@ export function DiscoverView({inventory}: Props) {
               {inventory.servers
                 .filter((s) => s.file === config.path && s.client === client.id)
                 .map((server) => (
-                  <ServerLine key={server.id} server={server} home={home} />
+                  <ServerLine key={server.id} server={server} home={home} nameWidth={nameWidth} />
                 ))}
             </Box>
           ))}
@@ -49,19 +50,19 @@ export function DiscoverView({inventory}: Props) {
   )
 }
 
-function ServerLine({server, home}: {server: ServerRecord; home: string}) {
+function ServerLine({server, home, nameWidth}: {server: ServerRecord; home: string; nameWidth: number}) {
   const launch = server.url ?? [server.command, ...(server.args ?? [])].filter(Boolean).join(' ')
+  const flags = [server.enabled ? undefined : 'disabled', server.package && !server.package.pinned ? 'unpinned' : undefined].filter(Boolean)
+  // One line per server, status before the command, so a narrow terminal truncates the command, not the verdict.
   return (
     <Box marginLeft={2}>
-      <Text>
+      <Text wrap="truncate-end">
         <Text color={server.enabled ? GOVERNANCE_COLOR[server.governance] : 'gray'}>{server.enabled ? '●' : '○'} </Text>
-        <Text bold>{server.name}</Text>
-        {server.project ? <Text dimColor> [{tildify(server.project, home)}]</Text> : null}
-        <Text dimColor> {server.transport} </Text>
-        {truncate(tildify(launch, home), 70)}{' '}
-        <Text color={GOVERNANCE_COLOR[server.governance]}>{server.governance}</Text>
-        {server.enabled ? null : <Text dimColor> disabled</Text>}
-        {server.package && !server.package.pinned ? <Text color="yellow"> unpinned</Text> : null}
+        <Text bold>{server.name.padEnd(nameWidth)}</Text> <Text dimColor>{server.transport.padEnd(5)}</Text>{' '}
+        <Text color={GOVERNANCE_COLOR[server.governance]}>{server.governance.padEnd(8)}</Text>{' '}
+        {flags.length > 0 ? <Text color="yellow">{flags.join(',')} </Text> : null}
+        {server.project ? <Text dimColor>[{tildify(server.project, home)}] </Text> : null}
+        <Text dimColor>{tildify(launch, home)}</Text>
       </Text>
     </Box>
   )
@@ -134,15 +135,14 @@ function Findings({inventory}: Props) {
               {finding.severity.toUpperCase().padEnd(9)}
             </Text>
             {finding.title}
+          </Text>
+          <Box marginLeft={9} flexDirection="column">
             {finding.file ? (
               <Text color="cyan">
-                {' '}
                 {tildify(finding.file, home)}
                 {finding.line ? `:${finding.line}` : ''}
               </Text>
             ) : null}
-          </Text>
-          <Box marginLeft={9} flexDirection="column">
             <Text>{tildifyText(finding.message, home)}</Text>
             <Text dimColor>
               Fix: {finding.fix} [{[...finding.asi, ...finding.mcp].join(' ')}]

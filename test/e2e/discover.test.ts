@@ -117,8 +117,8 @@ args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs
     const rules = (rule: string) => inventory.findings.filter((f) => f.rule === rule)
     const [committed, userSecret] = [rules('secret-in-config').find((f) => f.file?.endsWith('.mcp.json')), rules('secret-in-config').find((f) => f.file?.endsWith('.cursor/mcp.json'))]
     expect(committed).toMatchObject({severity: 'critical', line: 3, asi: ['ASI03'], mcp: ['MCP01']})
-    expect(userSecret).toMatchObject({severity: 'high', line: 7})
-    expect(rules('unpinned-package').map((f) => f.subject).sort()).toEqual([server('db').id, server('filesystem').id, server('gh').id].sort())
+    expect(userSecret).toMatchObject({severity: 'high', line: 11})
+    expect(rules('unpinned-package').map((f) => f.subject).sort()).toEqual([server('db').id, server('fetch').id, server('filesystem').id, server('gh').id].sort())
     expect(rules('plain-http-remote')).toHaveLength(1)
     expect(rules('broad-filesystem-root')[0].subject).toBe(server('filesystem').id)
     expect(rules('config-malformed')[0]).toMatchObject({file: join(home, '.gemini', 'settings.json'), line: 3})
