@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
+import {sep} from 'node:path'
 
 import {CLIENTS, clientById} from '../clients/index.js'
 import {parseGovernedLaunch} from '../clients/governed.js'
@@ -282,10 +283,13 @@ function agentsOf(clients: ClientRecord[], repositories: RepositoryRecord[], ser
       shadowServers: own.filter((s) => s.governance === 'shadow').length,
     }
   })
+  // A project server belongs to the deepest repository holding it (a nested repo is its own).
+  const ownerOf = (file: string) =>
+    repositories.filter((repo) => isInside(file, repo.path)).sort((a, b) => b.path.length - a.path.length)[0]
   for (const repo of repositories) {
     if (repo.frameworks.length === 0) continue
     const names = [...new Set(repo.frameworks.map((f) => f.name))]
-    const own = servers.filter((s) => s.scope === 'project' && s.file.startsWith(repo.path))
+    const own = servers.filter((s) => s.scope === 'project' && ownerOf(s.file) === repo)
     agents.push({
       id: `repo:${repo.path}`,
       kind: 'framework',
@@ -297,6 +301,10 @@ function agentsOf(clients: ClientRecord[], repositories: RepositoryRecord[], ser
   }
 
   return agents
+}
+
+function isInside(file: string, directory: string): boolean {
+  return file.startsWith(directory.endsWith(sep) ? directory : directory + sep)
 }
 
 function countBySeverity(findings: Finding[]): Record<Severity, number> {

@@ -17,7 +17,12 @@ export function DiscoverView({inventory}: Props) {
   return (
     <Box flexDirection="column">
       {inventory.clients.length === 0 && inventory.repositories.length === 0 ? (
-        <Text dimColor>No MCP client configs found{inventory.scanned.machine ? ' on this machine' : ''}.</Text>
+        <Box flexDirection="column" marginBottom={1}>
+          <Text>No MCP client configs found{inventory.scanned.machine ? ' on this machine' : ''}.</Text>
+          {inventory.scanned.repositories.length === 0 ? (
+            <Text dimColor>To scan repositories too: agentgov discover ~/code</Text>
+          ) : null}
+        </Box>
       ) : null}
       {inventory.clients.map((client) => (
         <Box key={client.id} flexDirection="column" marginBottom={1}>

@@ -159,7 +159,7 @@ args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs
     expect(sarif.version).toBe('2.1.0')
     const run = sarif.runs[0]
     expect(run.tool.driver.name).toBe('agentgov')
-    const critical = run.results.find((r: {level: string; ruleId: string}) => r.ruleId === 'secret-in-config' && r.level === 'error' && r.properties.severity === 'critical')
+    const critical = run.results.find((r: {level: string; ruleId: string; properties: {severity: string}}) => r.ruleId === 'secret-in-config' && r.level === 'error' && r.properties.severity === 'critical')
     expect(critical.locations[0].physicalLocation).toEqual({artifactLocation: {uri: 'app/.mcp.json', uriBaseId: 'SRCROOT'}, region: {startLine: 3}})
     const ruleIds = run.tool.driver.rules.map((r: {id: string}) => r.id)
     for (const result of run.results) expect(ruleIds[result.ruleIndex]).toBe(result.ruleId)

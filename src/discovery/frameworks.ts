@@ -1,0 +1,170 @@
+/**
+ * Agent frameworks as data: one row per framework with the package names and import names that
+ * give it away. Patterns ending in `*` match a name prefix (`@ai-sdk/*`, `llama-index-*`); every
+ * other entry is an exact name. PyPI names are compared in their PEP 503 normal form.
+ */
+export interface FrameworkEntry {
+  id: string
+  name: string
+  npm?: string[]
+  pypi?: string[]
+  /** Go module paths; a module also matches its sub-packages (`<module>/...`). */
+  go?: string[]
+  /** Import names. Python: dotted module prefixes. JavaScript: package names as in `npm`. */
+  pythonImports?: string[]
+  jsImports?: string[]
+}
+
+export const FRAMEWORKS: readonly FrameworkEntry[] = [
+  {
+    id: 'langchain',
+    name: 'LangChain',
+    npm: ['langchain', '@langchain/*'],
+    pypi: ['langchain', 'langchain-*'],
+    go: ['github.com/tmc/langchaingo'],
+    pythonImports: ['langchain', 'langchain_core', 'langchain_community', 'langchain_openai', 'langchain_anthropic', 'langchain_*'],
+  },
+  {
+    id: 'langgraph',
+    name: 'LangGraph',
+    npm: ['@langchain/langgraph', '@langchain/langgraph-*'],
+    pypi: ['langgraph', 'langgraph-*'],
+    pythonImports: ['langgraph'],
+  },
+  {
+    id: 'crewai',
+    name: 'CrewAI',
+    pypi: ['crewai', 'crewai-tools'],
+    pythonImports: ['crewai', 'crewai_tools'],
+  },
+  {
+    id: 'autogen',
+    name: 'AutoGen',
+    pypi: ['autogen', 'autogen-agentchat', 'autogen-core', 'autogen-ext', 'pyautogen', 'ag2'],
+    pythonImports: ['autogen', 'autogen_agentchat', 'autogen_core', 'autogen_ext', 'ag2'],
+  },
+  {
+    id: 'openai-agents',
+    name: 'OpenAI Agents SDK',
+    npm: ['@openai/agents', '@openai/agents-*'],
+    pypi: ['openai-agents'],
+    // Python's import name is the bare word `agents`, which many projects use for their own
+    // package: the scanner only counts it in the SDK's own shape (see PY_AGENTS_NAMES in repos.ts).
+    pythonImports: [],
+  },
+  {
+    id: 'semantic-kernel',
+    name: 'Semantic Kernel',
+    npm: ['semantic-kernel'],
+    pypi: ['semantic-kernel'],
+    pythonImports: ['semantic_kernel'],
+  },
+  {
+    id: 'llamaindex',
+    name: 'LlamaIndex',
+    npm: ['llamaindex', '@llamaindex/*'],
+    pypi: ['llama-index', 'llama-index-*'],
+    pythonImports: ['llama_index'],
+  },
+  {
+    id: 'haystack',
+    name: 'Haystack',
+    pypi: ['haystack-ai', 'farm-haystack'],
+    pythonImports: ['haystack'],
+  },
+  {
+    id: 'pydantic-ai',
+    name: 'PydanticAI',
+    pypi: ['pydantic-ai', 'pydantic-ai-slim'],
+    pythonImports: ['pydantic_ai'],
+  },
+  {
+    id: 'google-adk',
+    name: 'Google ADK',
+    npm: ['@google/adk'],
+    pypi: ['google-adk'],
+    go: ['google.golang.org/adk'],
+    pythonImports: ['google.adk'],
+  },
+  {
+    id: 'mastra',
+    name: 'Mastra',
+    npm: ['@mastra/core', 'mastra'],
+  },
+  {
+    id: 'vercel-ai',
+    name: 'Vercel AI SDK',
+    // `ai` is matched as a whole package name only, never as a substring of another.
+    npm: ['ai', '@ai-sdk/*'],
+  },
+  {
+    id: 'mcp-sdk',
+    name: 'MCP SDK',
+    npm: ['@modelcontextprotocol/sdk'],
+    pypi: ['mcp', 'fastmcp'],
+    go: ['github.com/mark3labs/mcp-go', 'github.com/modelcontextprotocol/go-sdk'],
+    pythonImports: ['mcp', 'fastmcp'],
+  },
+]
+
+/** Looks a name up among exact entries first, then the longest matching prefix entry. */
+export class NameMatcher {
+  private readonly exact = new Map<string, FrameworkEntry>()
+  private readonly prefixes: Array<{prefix: string; entry: FrameworkEntry}> = []
+
+  constructor(rows: Iterable<[string, FrameworkEntry]>) {
+    for (const [pattern, entry] of rows) {
+      if (pattern.endsWith('*')) this.prefixes.push({prefix: pattern.slice(0, -1), entry})
+      else if (!this.exact.has(pattern)) this.exact.set(pattern, entry)
+    }
+
+    // Longest first, so `@langchain/langgraph-*` wins over `@langchain/*`.
+    this.prefixes.sort((a, b) => b.prefix.length - a.prefix.length)
+  }
+
+  match(name: string): FrameworkEntry | undefined {
+    const hit = this.exact.get(name)
+    if (hit) return hit
+    for (const {prefix, entry} of this.prefixes) {
+      if (name.length > prefix.length && name.startsWith(prefix)) return entry
+    }
+
+    return undefined
+  }
+}
+
+/** PEP 503: case-insensitive, and runs of `-`, `_`, `.` are one `-`. */
+export function normalisePypiName(name: string): string {
+  return name.toLowerCase().replaceAll(/[-_.]+/g, '-')
+}
+
+function rows(select: (entry: FrameworkEntry) => string[] | undefined, map: (name: string) => string = (n) => n) {
+  return FRAMEWORKS.flatMap((entry) => (select(entry) ?? []).map((name): [string, FrameworkEntry] => [map(name), entry]))
+}
+
+export const NPM_FRAMEWORKS = new NameMatcher(rows((e) => e.npm))
+export const PYPI_FRAMEWORKS = new NameMatcher(rows((e) => e.pypi, normalisePypiName))
+export const JS_IMPORT_FRAMEWORKS = new NameMatcher(rows((e) => e.jsImports ?? e.npm))
+
+/** Python imports are matched on dotted module prefixes: `google.adk.agents` matches `google.adk`. */
+export function matchPythonModule(module: string): FrameworkEntry | undefined {
+  for (let end = module.length; end > 0; end = module.lastIndexOf('.', end - 1)) {
+    const hit = PY_IMPORTS.match(end === module.length ? module : module.slice(0, end))
+    if (hit) return hit
+  }
+
+  return undefined
+}
+
+const PY_IMPORTS = new NameMatcher(rows((e) => e.pythonImports))
+
+/** Go modules match themselves and their sub-packages. */
+export function matchGoModule(path: string): FrameworkEntry | undefined {
+  for (const entry of FRAMEWORKS) {
+    for (const module of entry.go ?? []) {
+      if (path === module || (path.startsWith(module) && path.charCodeAt(module.length) === 47)) return entry
+    }
+  }
+
+  return undefined
+}
