@@ -396,21 +396,7 @@ class Scanner {
 
   /** The first SOURCE_HEAD_BYTES of a file, decoded as latin1 (imports are ASCII; no validation pass). */
   private readHead(path: string): string | undefined {
-    let fd: number
-    try {
-      fd = openSync(path, 'r')
-    } catch {
-      return undefined
-    }
-
-    try {
-      const bytes = readSync(fd, this.head, 0, SOURCE_HEAD_BYTES, 0)
-      return this.head.toString('latin1', 0, bytes)
-    } catch {
-      return undefined
-    } finally {
-      closeSync(fd)
-    }
+    return withOpenFile(path, (fd) => this.head.toString('latin1', 0, readSync(fd, this.head, 0, SOURCE_HEAD_BYTES, 0)))
   }
 
   private sourceFile(repo: RepoState, path: string, language: Language, text: string): void {
@@ -498,14 +484,7 @@ function isFileTarget(path: string): boolean {
 
 /** A whole small text file; undefined when unreadable or larger than MAX_TEXT_BYTES. */
 function readText(path: string): string | undefined {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch {
-    return undefined
-  }
-
-  try {
+  return withOpenFile(path, (fd) => {
     const size = fstatSync(fd).size
     if (size > MAX_TEXT_BYTES) return undefined
     const buffer = Buffer.allocUnsafe(size)
@@ -517,6 +496,20 @@ function readText(path: string): string | undefined {
     }
 
     return buffer.toString('utf8', 0, filled)
+  })
+}
+
+/** Run `read` on an open descriptor; a file that vanished or cannot be read is simply skipped. */
+function withOpenFile(path: string, read: (fd: number) => string | undefined): string | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return undefined
+  }
+
+  try {
+    return read(fd)
   } catch {
     return undefined
   } finally {
