@@ -4,6 +4,7 @@ import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {CLIENTS} from '../src/clients/index.js'
 import {loadApproved} from '../src/discovery/approved.js'
 import {discover} from '../src/discovery/index.js'
 import {severityRank} from '../src/discovery/rules.js'
@@ -14,12 +15,11 @@ import {stateDir} from '../src/state.js'
 
 export default class Discover extends BaseCommand<typeof Discover> {
   static override summary = 'Find every AI agent client, MCP server and agent framework, and say which are governed.'
-  static override description = `Reads MCP client configs on this machine (user, project, local, managed and extension scope, for
-23 clients), the repositories you name, and the running processes. Read-only and offline: it never
-starts a server, never writes a user file and never prints a secret value.
-
-Each server is governed (launched through agentgov proxy), approved (listed in the approved
-inventory, ${'`'}~/.agentgov/approved.yaml${'`'} or --approved) or shadow.`
+  static override description = [
+    `Reads the MCP configs of ${CLIENTS.length} clients on this machine (user, project, local, managed and extension scope), the repositories you name, and the running processes. Read-only and offline: it never starts a server, never writes a user file and never prints a secret value.`,
+    'Each server is governed (launched through agentgov proxy), approved (listed in the approved inventory: ~/.agentgov/approved.yaml, or --approved) or shadow. Findings carry a severity, file and line, a fix and OWASP ASI and MCP Top 10 ids.',
+    'Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 a path or file you named is missing or invalid.',
+  ].join('\n\n')
 
   static override examples = [
     {description: 'Scan this machine and its running processes', command: '<%= config.bin %> <%= command.id %>'},
@@ -37,7 +37,7 @@ inventory, ${'`'}~/.agentgov/approved.yaml${'`'} or --approved) or shadow.`
   }
 
   static override flags = {
-    repo: Flags.string({description: 'A repository or folder of repositories to scan (repeatable).', multiple: true, default: []}),
+    repo: Flags.string({description: 'A repository or folder of repositories to scan (repeatable).', multiple: true}),
     machine: Flags.boolean({description: 'Scan MCP client configs on this machine.', default: true, allowNo: true}),
     processes: Flags.boolean({description: 'Scan running processes for agent clients and MCP servers.', default: true, allowNo: true}),
     approved: Flags.string({description: 'Approved inventory file (default: ~/.agentgov/approved.yaml when it exists).'}),
@@ -54,7 +54,7 @@ inventory, ${'`'}~/.agentgov/approved.yaml${'`'} or --approved) or shadow.`
   }
 
   public async run(): Promise<Inventory | undefined> {
-    const repositories = [...this.positional, ...this.flags.repo].map((p) => checkedDirectory(p))
+    const repositories = [...this.positional, ...(this.flags.repo ?? [])].map((p) => checkedDirectory(p))
     const host = hostFromEnv(process.env, this.flags.platform)
     const approved = loadApproved(this.flags.approved, stateDir())
     const inventory = await discover({

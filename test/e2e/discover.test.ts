@@ -1,10 +1,14 @@
-import {mkdirSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Inventory} from '../../src/discovery/types.js'
 import {runCli, tempDir, writeTree} from '../helpers/tree.js'
+
+const require = createRequire(import.meta.url)
 
 // Fake credentials: right shapes, never real. Output must never contain them.
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
@@ -242,3 +246,50 @@ describe('agentgov discover errors', () => {
     expect(result.stderr).toContain('bad.yaml:3: unknown field "colour"')
   })
 })
+
+describe('agentgov discover side effects and live processes', () => {
+  it('changes no file in the home it scans, and does not create its own state directory', async () => {
+    const dir = tempDir()
+    const home = join(dir.path, 'home')
+    writeTree(home, {'.cursor/mcp.json': {mcpServers: {a: {command: 'npx', args: ['-y', 'pkg']}}}, 'code/r/.vscode/mcp.json': '{"servers": {}}'})
+    const before = snapshot(home)
+    const result = await runCli(['discover', join(home, 'code'), '--no-processes'], {HOME: home, AGENTGOV_HOME: join(dir.path, 'state')})
+    expect(result.code).toBe(0)
+    expect(snapshot(home)).toEqual(before)
+    expect(existsSync(join(dir.path, 'state'))).toBe(false)
+    dir.cleanup()
+  })
+
+  it('finds a running MCP server process, with its client, and prints errors as JSON under --json', async () => {
+    const dir = tempDir()
+    // The real filesystem server over stdio, as a client would launch it; it runs until stdin closes.
+    const server = spawn(process.execPath, [require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js'), dir.path], {stdio: ['pipe', 'pipe', 'pipe']})
+    await new Promise((resolve) => server.stderr.once('data', resolve))
+    try {
+      const result = await runCli(['discover', '--json', '--no-machine'], {HOME: dir.path, AGENTGOV_HOME: dir.path})
+      expect(result.code).toBe(0)
+      const inventory = JSON.parse(result.stdout) as Inventory
+      expect(inventory.scanned.processes).toBe(true)
+      const found = inventory.processes.find((p) => p.pid === server.pid)
+      expect(found).toMatchObject({kind: 'mcp-server', governed: false})
+      expect(found?.command).toContain('server-filesystem')
+    } finally {
+      server.kill()
+      dir.cleanup()
+    }
+
+    const error = await runCli(['discover', '/no/such/dir', '--json'], {HOME: '/nonexistent'})
+    expect(error.code).toBe(3)
+    expect(JSON.parse(error.stdout)).toEqual({error: {message: 'Cannot scan /no/such/dir: no such directory.', hint: 'Pass an existing repository or folder.'}})
+  })
+})
+
+function snapshot(root: string): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (const entry of readdirSync(root, {recursive: true, withFileTypes: true})) {
+    const path = join(entry.parentPath, entry.name)
+    if (entry.isFile()) files[path] = `${statSync(path).mtimeMs}:${readFileSync(path, 'utf8')}`
+  }
+
+  return files
+}
