@@ -102,8 +102,18 @@ export interface RequestSpan {
    * status ERROR. A JSON-RPC error returned for a policy deny is not a failure.
    */
   end(outcome?: {errorType?: string; failed?: boolean; message?: string}): void
-  /** W3C traceparent of this span, to forward upstream in params._meta; undefined when tracing is off. */
+  /** W3C traceparent of this span; undefined when tracing is off. */
   readonly traceparent?: string
+  /**
+   * The CLIENT span for the hop to the upstream server, a child of this one. Forward its traceparent
+   * in params._meta so the server's spans join the caller's trace.
+   */
+  upstream(): UpstreamSpan
+}
+
+export interface UpstreamSpan {
+  readonly traceparent?: string
+  end(outcome?: {errorType?: string; failed?: boolean; message?: string}): void
 }
 
 export interface Telemetry {
@@ -181,7 +191,8 @@ export interface DecisionRecord {
   sessionId?: string
   traceId?: string
   approval?: {outcome: ApprovalOutcome; approver: string; channel: ApprovalChannel; waitedMs: number}
-  trust?: {subject: string; ok: boolean; detail?: string; score?: number; tier?: string}
+  /** ok is absent when read from OTLP: the contract's span carries no result attribute. */
+  trust?: {subject: string; ok?: boolean; detail?: string; score?: number; tier?: string}
 }
 
 /** A record as stored: the DecisionRecord plus its place in the chain. */

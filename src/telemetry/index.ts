@@ -1,0 +1,171 @@
+import {resolveOtelConfig} from './config.js'
+import type {OtelRuntime} from './otel.js'
+import type {Signals} from './signals.js'
+import {TraceWriter, tracesDir} from './store.js'
+import type {
+  ApprovalEvent,
+  DecisionEvent,
+  DecisionRecord,
+  RequestInfo,
+  RequestSpan,
+  Telemetry,
+  TelemetryOptions,
+  TelemetryStats,
+  TrustEvent,
+} from './types.js'
+
+export type * from './types.js'
+export {readOtlpJsonFile} from './otlp-json.js'
+export {readStore, verifyStore, pruneStore, tracesDir} from './store.js'
+
+export const SHUTDOWN_TIMEOUT_MS = 2000
+export const DEFAULT_RETENTION_DAYS = 180
+
+/**
+ * The recorder the proxy holds. The local store is always on (unless store: false); OTLP export
+ * starts only when an endpoint is configured, and only then are the OpenTelemetry modules imported.
+ */
+export async function createTelemetry(options: TelemetryOptions): Promise<Telemetry> {
+  const env = options.env ?? process.env
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`agentgov: ${message}\n`))
+  const config = resolveOtelConfig(env, options)
+  const writer = options.store === false ? undefined : new TraceWriter(tracesDir(options.stateDir), {onError: warn})
+  if (!config) return new Recorder(writer, undefined, undefined, warn)
+  const [{startOtel}, {Signals}] = await Promise.all([import('./otel.js'), import('./signals.js')])
+  const runtime = startOtel(config, warn)
+  return new Recorder(writer, runtime, new Signals(runtime.tracer, runtime.meter), warn)
+}
+
+const NO_SPAN: RequestSpan = {end: () => {}, upstream: () => ({end: () => {}})}
+
+class Recorder implements Telemetry {
+  private internalErrors = 0
+  private stopped?: Promise<void>
+
+  constructor(
+    private readonly writer: TraceWriter | undefined,
+    private readonly runtime: OtelRuntime | undefined,
+    private readonly signals: Signals | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  decision(event: DecisionEvent): void {
+    this.guard(() => {
+      const time = event.time ?? Date.now()
+      const traceId = this.signals?.decision(event, time) ?? traceIdOf(event.traceparent)
+      this.store({
+        kind: 'decision',
+        time,
+        agent: event.agent,
+        server: event.server,
+        tool: event.tool,
+        stage: event.stage,
+        action: event.action,
+        policy: event.policy,
+        rule: event.rule,
+        reason: event.reason,
+        condition: event.condition,
+        limit: event.limit,
+        grant: event.grant,
+        latencyUs: event.latencyUs,
+        argsDigest: event.argsDigest,
+        args: event.args,
+        findings: event.findings,
+        requestId: event.requestId,
+        sessionId: event.sessionId,
+        traceId,
+      })
+    })
+  }
+
+  approval(event: ApprovalEvent): void {
+    this.guard(() => {
+      const time = event.time ?? Date.now()
+      const traceId = this.signals?.approval(event, time) ?? traceIdOf(event.traceparent)
+      this.store({
+        kind: 'approval',
+        time,
+        agent: event.agent,
+        server: event.server,
+        tool: event.tool,
+        stage: 'pre_tool',
+        rule: event.rule,
+        approval: {outcome: event.outcome, approver: event.approver, channel: event.channel, waitedMs: event.waitedMs},
+        requestId: event.requestId,
+        sessionId: event.sessionId,
+        traceId,
+      })
+    })
+  }
+
+  trust(event: TrustEvent): void {
+    this.guard(() => {
+      const time = event.time ?? Date.now()
+      const traceId = this.signals?.trust(event, time) ?? traceIdOf(event.traceparent)
+      this.store({
+        kind: 'trust',
+        time,
+        agent: event.agent,
+        server: event.server,
+        trust: {subject: event.subject, ok: event.ok, detail: event.detail, score: event.score, tier: event.tier},
+        traceId,
+      })
+    })
+  }
+
+  request(info: RequestInfo): RequestSpan {
+    if (!this.signals) return NO_SPAN
+    try {
+      return this.signals.request(info)
+    } catch {
+      this.internalErrors++
+      return NO_SPAN
+    }
+  }
+
+  stats(): TelemetryStats {
+    return {
+      stored: this.writer?.stats.stored ?? 0,
+      storeErrors: (this.writer?.stats.dropped ?? 0) + this.internalErrors,
+      droppedSpans: this.runtime?.droppedSpans ?? 0,
+      failedMetricExports: this.runtime?.failedMetricExports ?? 0,
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.stopped ??= this.stop()
+    return this.stopped
+  }
+
+  private async stop(): Promise<void> {
+    this.writer?.close()
+    await this.runtime?.shutdown(SHUTDOWN_TIMEOUT_MS)
+    const {droppedSpans, failedMetricExports, storeErrors} = this.stats()
+    if (droppedSpans > 0 || failedMetricExports > 0) {
+      this.warn(`${droppedSpans} span(s) and ${failedMetricExports} metric export(s) could not be delivered to the OTLP endpoint; the local trace store has every decision.`)
+    }
+
+    if (storeErrors > 0) this.warn(`${storeErrors} record(s) could not be written to the local trace store.`)
+  }
+
+  /** Recording must never break or delay a tool call: failures are counted, not thrown. */
+  private guard(fn: () => void): void {
+    try {
+      fn()
+    } catch {
+      this.internalErrors++
+    }
+  }
+
+  private store(record: DecisionRecord): void {
+    // Undefined members are left for the writer's serialiser to drop, off the caller's path.
+    this.writer?.append(record)
+  }
+}
+
+const TRACE_ID = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/
+
+function traceIdOf(traceparent: string | undefined): string | undefined {
+  const m = traceparent ? TRACE_ID.exec(traceparent.trim().toLowerCase()) : null
+  return m && !/^0+$/.test(m[1]) ? m[1] : undefined
+}
