@@ -1,0 +1,21 @@
+import {Args} from '@oclif/core'
+
+import {answerApproval} from '../src/approvals/store.js'
+import {approverName} from '../src/approvals/approver.js'
+import {BaseCommand} from '../src/base-command.js'
+import {assertHuman} from '../src/human-guard.js'
+import {stateDir} from '../src/state.js'
+
+export default class Deny extends BaseCommand<typeof Deny> {
+  static override summary = 'Deny a call that a proxy holds for human approval.'
+  static override description = 'The agent gets the denial and the rule\'s reason. Your user name and host are recorded.'
+  static override examples = [{description: 'Deny a held call', command: '<%= config.bin %> <%= command.id %> 3f9a1c2e'}]
+  static override args = {id: Args.string({description: 'Approval id (from agentgov approvals).', required: true})}
+
+  public async run(): Promise<object> {
+    assertHuman('agentgov deny')
+    const approval = answerApproval(stateDir(), this.args.id, 'denied', approverName())
+    if (!this.jsonEnabled()) process.stdout.write(`Denied ${approval.id}: ${approval.agent} → ${approval.server}.${approval.tool}\n`)
+    return approval
+  }
+}

@@ -1,0 +1,32 @@
+import type {Decision, PolicyCall, PolicySettings, ToolAnnotations} from '../policy/types.js'
+
+/**
+ * What the session needs from the policy engine. The engine's own module binds it (policy-port.ts);
+ * tests can bind a fixed policy. Kept this narrow so the pump never depends on how rules are stored.
+ */
+export interface PolicyPort {
+  /** Evaluate and record the call in the limits state (rate and loop windows). */
+  decide(call: PolicyCall): Decision
+  /** False when every call of the tool would be denied whatever its arguments: hidden from tools/list. */
+  visible(agent: string, server: string, tool: string, annotations?: ToolAnnotations): boolean
+  settings(): PolicySettings
+}
+
+export type ApprovalOutcome = 'approved' | 'cancelled' | 'denied' | 'timeout'
+
+export interface ApprovalAnswer {
+  outcome: ApprovalOutcome
+  /** Who or what answered: `user@host (cli)`, `elicitation:Claude Code`, `timeout`. */
+  approver: string
+  channel: 'cli' | 'elicitation'
+}
+
+export interface ApprovalQuestion {
+  agent: string
+  server: string
+  tool: string
+  args: Record<string, unknown>
+  rule: string | null
+  reason: string
+  timeoutMs: number
+}

@@ -1,0 +1,141 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import type {Readable, Writable} from 'node:stream'
+
+import {type Decoded, decodeLine, encode, type JsonRpcMessage} from './jsonrpc.js'
+import {LineSplitter} from './lines.js'
+
+/**
+ * One side of the proxy, shaped like the MCP SDK's Transport: start, send, close and callbacks. The
+ * pump holds two of these and never knows whether a side is stdio, a child process or HTTP.
+ */
+export interface Transport {
+  start(): Promise<void>
+  send(message: JsonRpcMessage): void
+  close(): Promise<void>
+  /** Every decoded line, including violations: the pump decides what to do with each. */
+  ondecoded?: (decoded: Decoded) => void
+  onclose?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
+  onerror?: (error: Error) => void
+}
+
+/** Newline-delimited JSON-RPC over a readable and a writable stream. */
+export class LineTransport implements Transport {
+  ondecoded?: (decoded: Decoded) => void
+  onclose?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
+  onerror?: (error: Error) => void
+  private closed = false
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+  ) {}
+
+  async start(): Promise<void> {
+    const splitter = new LineSplitter(
+      (line) => this.ondecoded?.(decodeLine(line)),
+      (bytes) => this.ondecoded?.({kind: 'violation', violation: 'too-large', detail: `a line of ${bytes} bytes is over the limit`}),
+    )
+    this.input.on('data', (chunk: Buffer) => splitter.push(chunk))
+    this.input.on('end', () => {
+      splitter.end()
+      this.finish({})
+    })
+    this.input.on('error', (error) => this.onerror?.(error))
+    this.output.on('error', (error) => this.onerror?.(error))
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.closed || this.output.destroyed) return
+    this.output.write(encode(message))
+  }
+
+  async close(): Promise<void> {
+    this.finish({})
+  }
+
+  protected finish(info: {code?: number | null; signal?: NodeJS.Signals | null}): void {
+    if (this.closed) return
+    this.closed = true
+    this.onclose?.(info)
+  }
+}
+
+/**
+ * The real MCP server as a child process. Its stderr passes straight through to ours (servers log
+ * there); when our client goes away the child gets EOF on stdin, then a signal after a grace period.
+ */
+export class ChildProcessTransport implements Transport {
+  ondecoded?: (decoded: Decoded) => void
+  onclose?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
+  onerror?: (error: Error) => void
+  private child?: ChildProcess
+  private lines?: LineTransport
+  private exited = false
+
+  constructor(
+    private readonly command: string,
+    private readonly args: readonly string[],
+    private readonly options: {env?: NodeJS.ProcessEnv; cwd?: string; graceMs?: number} = {},
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(this.command, this.args, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: this.options.env ?? process.env,
+      cwd: this.options.cwd,
+      // Windows launchers (npx.cmd) need a shell to resolve; elsewhere the argv is passed as is.
+      shell: process.platform === 'win32',
+      windowsHide: true,
+    })
+    this.child = child
+    const lines = new LineTransport(child.stdout, child.stdin)
+    lines.ondecoded = (decoded) => this.ondecoded?.(decoded)
+    lines.onerror = (error) => {
+      // EPIPE after the child exited is expected; the exit itself is reported once below.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') this.onerror?.(error)
+    }
+    this.lines = lines
+    await lines.start()
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve())
+      child.once('error', (error) => {
+        this.exited = true
+        reject(error)
+      })
+    })
+    child.once('exit', (code, signal) => {
+      this.exited = true
+      this.onclose?.({code, signal})
+    })
+  }
+
+  send(message: JsonRpcMessage): void {
+    this.lines?.send(message)
+  }
+
+  /** EOF on stdin first (the polite MCP shutdown), then SIGTERM, then SIGKILL. */
+  async close(): Promise<void> {
+    const child = this.child
+    if (!child || this.exited) return
+    child.stdin?.end()
+    const grace = this.options.graceMs ?? 2000
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    const timer = setTimeout(() => {
+      if (!this.exited) child.kill('SIGTERM')
+      setTimeout(() => {
+        if (!this.exited) child.kill('SIGKILL')
+      }, grace).unref()
+    }, grace)
+    timer.unref()
+    await exited
+    clearTimeout(timer)
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (!this.exited) this.child?.kill(signal)
+  }
+}
