@@ -1,7 +1,11 @@
+import {existsSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {resolveOtelConfig} from './config.js'
 import type {OtelRuntime} from './otel.js'
 import type {Signals} from './signals.js'
-import {TraceWriter, tracesDir} from './store.js'
+import {DEFAULT_RETENTION_DAYS} from './retention.js'
+import {pruneStore, TraceWriter, tracesDir} from './store.js'
 import type {
   ApprovalEvent,
   DecisionEvent,
@@ -19,7 +23,7 @@ export {readOtlpJsonFile} from './otlp-json.js'
 export {readStore, verifyStore, pruneStore, tracesDir} from './store.js'
 
 export const SHUTDOWN_TIMEOUT_MS = 2000
-export const DEFAULT_RETENTION_DAYS = 180
+export {DEFAULT_RETENTION_DAYS} from './retention.js'
 
 /**
  * The recorder the proxy holds. The local store is always on (unless store: false); OTLP export
@@ -30,6 +34,7 @@ export async function createTelemetry(options: TelemetryOptions): Promise<Teleme
   const warn = options.warn ?? ((message: string) => process.stderr.write(`agentgov: ${message}\n`))
   const config = resolveOtelConfig(env, options)
   const writer = options.store === false ? undefined : new TraceWriter(tracesDir(options.stateDir), {onError: warn})
+  if (writer) schedulePrune(writer.dir, options.retentionDays ?? DEFAULT_RETENTION_DAYS, warn)
   if (!config) return new Recorder(writer, undefined, undefined, warn)
   const [{startOtel}, {Signals}] = await Promise.all([import('./otel.js'), import('./signals.js')])
   const runtime = startOtel(config, warn)
@@ -168,4 +173,25 @@ const TRACE_ID = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/
 function traceIdOf(traceparent: string | undefined): string | undefined {
   const m = traceparent ? TRACE_ID.exec(traceparent.trim().toLowerCase()) : null
   return m && !/^0+$/.test(m[1]) ? m[1] : undefined
+}
+
+const PRUNE_MARK = 'last-prune'
+const PRUNE_EVERY_MS = 86_400_000
+
+/**
+ * Retention without a cron job: a while after start (never on the start path), at most once a day
+ * across all proxies, the oldest segments are pruned.
+ */
+function schedulePrune(dir: string, days: number, warn: (message: string) => void): void {
+  const timer = setTimeout(() => {
+    try {
+      const mark = join(dir, PRUNE_MARK)
+      if (existsSync(mark) && Date.now() - statSync(mark).mtimeMs < PRUNE_EVERY_MS) return
+      writeFileSync(mark, '')
+      pruneStore(dir, {olderThanDays: days})
+    } catch (error) {
+      warn(`pruning the trace store failed: ${(error as Error).message}`)
+    }
+  }, 30_000)
+  timer.unref()
 }
