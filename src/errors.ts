@@ -12,6 +12,8 @@ export const ExitCode = {
   input: 3,
   /** agentgov's own state directory cannot be read, written or locked. */
   state: 4,
+  /** A file changed under agentgov between its read and its write (a client or a person saved it): nothing was written. */
+  conflict: 5,
   /** A bug in agentgov: an error nobody anticipated. */
   internal: 70,
 } as const

@@ -1,5 +1,6 @@
 import {join} from 'node:path'
 
+import {commandArgs} from './rewrite.js'
 import {file, mcpServersClient} from './simple.js'
 
 export const antigravity = mcpServersClient({
@@ -12,4 +13,5 @@ export const antigravity = mcpServersClient({
   // A Windsurf descendant: remote servers may sit under Windsurf's `serverUrl`.
   options: {urlKeys: ['serverUrl', 'url'], disabledKey: 'disabled'},
   processNames: ['antigravity', 'Antigravity'],
+  rewrite: commandArgs({stdioType: null, remoteKeys: ['serverUrl', 'url', 'headers']}),
 })

@@ -5,6 +5,7 @@ import type {Host, Platform} from '../host.js'
 import {envPath, uniqueLocations} from './locations.js'
 import {getIn, isRecord, readServerMap, type ServerMapOptions, stringArray} from './server-map.js'
 import type {ClientAdapter, ConfigLocation, FileFacts, ServerEntry} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 // Claude Code rejects a `url` entry without `type`, so such an entry is not a server it would run.
 const OPTIONS: ServerMapOptions = {untypedUrl: 'unknown'}
@@ -46,6 +47,13 @@ export const claudeCode: ClientAdapter = {
     const facts = allowListFacts(doc)
     return facts ? {servers, facts} : {servers}
   },
+  rewrite: commandArgs({
+    clientAuth: {
+      headersHelper: 'Claude Code builds its headers with a helper command, which the proxy cannot run',
+      oauth: "Claude Code runs this server's OAuth sign-in itself",
+    },
+    trustGate: 'Claude Code asks again to approve the servers of a project .mcp.json once they change',
+  }),
   processNames: ['claude', '@anthropic-ai/claude-code'],
 }
 

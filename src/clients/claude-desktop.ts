@@ -4,6 +4,7 @@ import {appDataDir} from '../host.js'
 import {envPath} from './locations.js'
 import {readServerMap} from './server-map.js'
 import type {ClientAdapter, ConfigLocation} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 const FILE = 'claude_desktop_config.json'
 
@@ -21,5 +22,7 @@ export const claudeDesktop: ClientAdapter = {
   },
   projectConfigs: [],
   read: (doc) => ({servers: readServerMap(doc, ['mcpServers'])}),
+  // Its stdio entries carry no `type`.
+  rewrite: commandArgs({stdioType: null}),
   processNames: ['Claude', 'claude-desktop'],
 }

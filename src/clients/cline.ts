@@ -5,6 +5,7 @@ import {envPath, uniqueLocations} from './locations.js'
 import {readServerMap, type ServerMapOptions} from './server-map.js'
 import type {ClientAdapter, ConfigLocation} from './types.js'
 import {inUserDirs} from './vscode-family.js'
+import {commandArgs} from './rewrite.js'
 
 const FILE = 'cline_mcp_settings.json'
 
@@ -28,5 +29,6 @@ export const cline: ClientAdapter = {
     ])
   },
   projectConfigs: [],
+  rewrite: commandArgs(),
   read: (doc) => ({servers: readServerMap(doc, ['mcpServers'], OPTIONS)}),
 }

@@ -5,6 +5,7 @@ import {envPath, uniqueLocations} from './locations.js'
 import {getIn, isRecord, readServerObject, stringArray, stringRecord} from './server-map.js'
 import {file, projectFiles} from './simple.js'
 import type {ClientAdapter, ReadResult, ServerEntry} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 export const codex: ClientAdapter = {
   id: 'codex',
@@ -29,6 +30,15 @@ export const codex: ClientAdapter = {
   },
   projectConfigs: projectFiles(['.codex/config.toml']),
   read: (doc, location) => (/(^|[\\/])requirements\.toml$/.test(location.path) ? readRequirements(doc) : readConfig(doc)),
+  rewrite: commandArgs({
+    stdioType: null,
+    remoteKeys: ['url', 'http_headers'],
+    clientAuth: {
+      bearer_token_env_var: 'Codex reads its bearer token from its own environment and expands no variables in a launch',
+      env_http_headers: 'Codex reads these headers from its own environment and expands no variables in a launch',
+    },
+    trustGate: 'Codex reads a project .codex/config.toml only for a trusted project: check it is still trusted',
+  }),
   processNames: ['codex'],
 }
 

@@ -5,6 +5,7 @@ import {envPath, uniqueLocations} from './locations.js'
 import {getIn, isRecord, readServerMap, readServerObject, type ServerMapOptions} from './server-map.js'
 import {file, projectFiles} from './simple.js'
 import type {ClientAdapter, ServerEntry} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 const OPTIONS: ServerMapOptions = {headersKeys: ['headers', 'requestOptions.headers']}
 const BLOCK_FILES = ['*.yaml', '*.yml', '*.json']
@@ -23,6 +24,7 @@ export const continueDev: ClientAdapter = {
     )
   },
   projectConfigs: projectFiles(BLOCK_FILES.map((glob) => `.continue/mcpServers/${glob}`)),
+  rewrite: commandArgs({remoteKeys: ['url', 'headers', 'requestOptions']}),
   read: (doc) => ({servers: readContinue(doc)}),
 }
 

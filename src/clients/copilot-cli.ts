@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {envPath, uniqueLocations} from './locations.js'
+import {commandArgs} from './rewrite.js'
 import {file, mcpServersClient} from './simple.js'
 
 export const copilotCli = mcpServersClient({
@@ -18,4 +19,5 @@ export const copilotCli = mcpServersClient({
   // Weakly evidenced. The CLI also reads `.mcp.json` and `.vscode/mcp.json`, whose owners report them.
   project: ['.github/mcp.json'],
   processNames: ['copilot'],
+  rewrite: commandArgs({stdioType: 'local'}),
 })

@@ -1,5 +1,6 @@
 import {join} from 'node:path'
 
+import {commandArgs} from './rewrite.js'
 import {file, mcpServersClient} from './simple.js'
 
 export const copilotJetbrains = mcpServersClient({
@@ -11,4 +12,6 @@ export const copilotJetbrains = mcpServersClient({
     return [file(join(root, 'github-copilot', 'intellij', 'mcp.json'))]
   },
   key: 'servers',
+  // VS Code's shape: `type: stdio`.
+  rewrite: commandArgs(),
 })

@@ -5,6 +5,7 @@ import type {Platform} from '../host.js'
 import {envPath, uniqueLocations} from './locations.js'
 import {getIn, readServerMap, type ServerMapOptions, stringArray} from './server-map.js'
 import type {ClientAdapter, ConfigLocation, ServerEntry} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 // A bare `url` is SSE unless `type` says otherwise; `httpUrl` is streamable HTTP.
 const OPTIONS: ServerMapOptions = {urlKeys: ['httpUrl', 'url'], untypedUrl: 'sse', trustKey: 'trust'}
@@ -57,6 +58,13 @@ export const geminiCli: ClientAdapter = {
     })
     return {servers}
   },
+  rewrite: commandArgs({
+    // Gemini's `type` names remote transports only.
+    stdioType: null,
+    remoteKeys: ['url', 'httpUrl', 'headers'],
+    clientAuth: {oauth: "Gemini CLI runs this server's OAuth sign-in itself", authProviderType: 'Gemini CLI authenticates this server with its own provider'},
+    trustGate: "Gemini CLI starts a project's servers only in a trusted folder: check the folder is still trusted",
+  }),
   processNames: ['gemini', '@google/gemini-cli'],
 }
 

@@ -5,6 +5,7 @@ import {getIn, isRecord, readServerObject, stringArray} from './server-map.js'
 import {file} from './simple.js'
 import type {ClientAdapter, ServerEntry} from './types.js'
 
+
 /** Extension types that run inside Goose or its UI rather than as an MCP server. */
 const IN_PROCESS = new Set(['builtin', 'platform', 'frontend'])
 
@@ -18,6 +19,7 @@ export const goose: ClientAdapter = {
   ],
   projectConfigs: [],
   read: (doc) => ({servers: readExtensions(doc)}),
+  rewrite: {launch: 'cmd-args', stdioType: 'stdio', remoteKeys: ['uri', 'headers']},
   processNames: ['goose', 'goosed'],
 }
 

@@ -45,10 +45,26 @@ export function parseGovernedLaunch(command: string | undefined, args: readonly 
 
 function findProxyVerb(argv: string[]): number {
   for (let i = 0; i < Math.min(argv.length - 1, 6); i++) {
-    if (isAgentgovCli(argv[i]) && argv[i + 1] === 'proxy') return i + 1
+    if (argv[i + 1] !== 'proxy') continue
+    if (isAgentgovCli(argv[i]) || (isCheckoutEntry(argv[i]) && hasProxyContract(argv.slice(i + 2)))) return i + 1
   }
 
   return -1
+}
+
+/**
+ * `wrap` writes the absolute path of the package's bin/run.js, and a source checkout need not sit in a
+ * folder named agentgov: any `…/bin/run.js proxy` whose options carry the proxy contract's `--server`
+ * (docs/proxy-cli.md) is agentgov's, whichever checkout or older install wrote it.
+ */
+function isCheckoutEntry(token: string): boolean {
+  return /(^|\/)bin\/run\.js$/i.test(token.replaceAll('\\', '/'))
+}
+
+function hasProxyContract(rest: string[]): boolean {
+  const end = rest.indexOf('--')
+  const options = end === -1 ? rest : rest.slice(0, end)
+  return options.some((option) => option === '--server' || option.startsWith('--server=')) && (end !== -1 || options.some((o) => o.startsWith('--upstream-url')))
 }
 
 function isAgentgovCli(token: string): boolean {

@@ -6,6 +6,7 @@ import {getIn, isRecord, readServerObject, stringArray} from './server-map.js'
 import {file, projectFiles} from './simple.js'
 import type {ClientAdapter, ServerEntry} from './types.js'
 
+
 export const opencode: ClientAdapter = {
   id: 'opencode',
   name: 'OpenCode',
@@ -22,6 +23,13 @@ export const opencode: ClientAdapter = {
   },
   projectConfigs: projectFiles(['opencode.json', 'opencode.jsonc'], 'jsonc'),
   read: (doc) => ({servers: readMcp(doc)}),
+  // Its schema rejects unknown keys: a local entry gets exactly `type`, `command` and what it had.
+  rewrite: {
+    launch: 'argv',
+    stdioType: 'local',
+    remoteKeys: ['url', 'headers', 'oauth'],
+    clientAuth: {oauth: "OpenCode runs this server's OAuth sign-in itself"},
+  },
   processNames: ['opencode'],
 }
 

@@ -1,5 +1,6 @@
 import type {ConfigFormat} from '../config/document.js'
 import type {Host} from '../host.js'
+import {commandArgs, type RewriteSpec} from './rewrite.js'
 import {readServerMap, type ServerMapOptions} from './server-map.js'
 import type {ClientAdapter, ConfigLocation, ProjectConfig, Scope} from './types.js'
 
@@ -34,6 +35,8 @@ export interface McpServersClientSpec {
   /** For clients that keep more than the map in the same file (Amazon Q's allowedTools). */
   read?: ClientAdapter['read']
   processNames?: string[]
+  /** Default: `command`/`args`, and no `type` on a stdio entry (these clients document none). */
+  rewrite?: RewriteSpec
 }
 
 /**
@@ -48,6 +51,7 @@ export function mcpServersClient(spec: McpServersClientSpec): ClientAdapter {
     machineConfigs: spec.machine,
     projectConfigs: projectFiles(spec.project ?? []),
     read: spec.read ?? ((doc) => ({servers: readServerMap(doc, [key], spec.options)})),
+    rewrite: spec.rewrite ?? commandArgs({stdioType: null}),
   }
   if (spec.processNames) adapter.processNames = spec.processNames
   return adapter

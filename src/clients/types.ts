@@ -1,5 +1,6 @@
 import type {ConfigDocument, ConfigFormat, DocPath} from '../config/document.js'
 import type {Host} from '../host.js'
+import type {RewriteSpec} from './rewrite.js'
 
 /**
  * user: the person's own config; project: checked into a repository; local: per-project but kept in
@@ -75,4 +76,6 @@ export interface ClientAdapter {
   read(doc: ConfigDocument, location: ConfigLocation): ReadResult
   /** Executable names (basename, no extension) or argv fragments that identify the running client. */
   processNames?: string[]
+  /** How `wrap` routes this client's entries through the proxy; without it the client is never rewritten. */
+  rewrite?: RewriteSpec
 }

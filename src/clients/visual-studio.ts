@@ -1,5 +1,6 @@
 import {join} from 'node:path'
 
+import {commandArgs} from './rewrite.js'
 import {file, mcpServersClient} from './simple.js'
 
 export const visualStudio = mcpServersClient({
@@ -10,5 +11,7 @@ export const visualStudio = mcpServersClient({
   // Claude Code reads `mcpServers` from the same `.mcp.json`; each adapter reads only its own key.
   project: ['.mcp.json', '.vs/mcp.json'],
   key: 'servers',
+  // VS Code's shape: `type: stdio`.
+  rewrite: commandArgs(),
   processNames: ['devenv'],
 })

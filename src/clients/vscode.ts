@@ -4,6 +4,7 @@ import type {DocPath} from '../config/document.js'
 import {readServerMap} from './server-map.js'
 import type {ClientAdapter} from './types.js'
 import {inUserDirs, VSCODE_BUILDS} from './vscode-family.js'
+import {commandArgs} from './rewrite.js'
 
 /** mcp.json `servers`; settings.json before mcp.json existed; a devcontainer's customizations. */
 const SERVER_MAPS: DocPath[] = [['servers'], ['mcp', 'servers'], ['customizations', 'vscode', 'mcp', 'servers']]
@@ -24,5 +25,6 @@ export const vscode: ClientAdapter = {
     {path: '.devcontainer/*/devcontainer.json', format: 'jsonc'},
   ],
   read: (doc) => ({servers: SERVER_MAPS.flatMap((path) => readServerMap(doc, path))}),
+  rewrite: commandArgs(),
   processNames: ['code', 'Code', 'code-insiders', 'Code - Insiders', 'codium', 'VSCodium'],
 }

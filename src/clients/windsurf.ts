@@ -2,6 +2,7 @@ import {join} from 'node:path'
 
 import {readServerMap, type ServerMapOptions} from './server-map.js'
 import type {ClientAdapter} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 const OPTIONS: ServerMapOptions = {urlKeys: ['serverUrl', 'url'], disabledKey: 'disabled'}
 
@@ -16,5 +17,6 @@ export const windsurf: ClientAdapter = {
   ],
   projectConfigs: [{path: '.windsurf/mcp.json', format: 'json'}],
   read: (doc) => ({servers: readServerMap(doc, ['mcpServers'], OPTIONS)}),
+  rewrite: commandArgs({stdioType: null, remoteKeys: ['serverUrl', 'url', 'headers']}),
   processNames: ['windsurf', 'Windsurf'],
 }

@@ -2,6 +2,7 @@ import {join} from 'node:path'
 
 import {readServerMap, type ServerMapOptions} from './server-map.js'
 import type {ClientAdapter, ConfigLocation} from './types.js'
+import {commandArgs} from './rewrite.js'
 
 const OPTIONS: ServerMapOptions = {enabledKey: 'enabled', commandObject: true}
 
@@ -29,5 +30,9 @@ export const zed: ClientAdapter = {
   },
   projectConfigs: [{path: '.zed/settings.json', format: 'jsonc'}],
   read: (doc) => ({servers: readServerMap(doc, ['context_servers'], OPTIONS)}),
+  rewrite: commandArgs({
+    stdioType: null,
+    trustGate: "Zed starts a project's context servers only in a trusted worktree: it may ask again",
+  }),
   processNames: ['zed', 'Zed', 'zed-editor', 'zeditor'],
 }
