@@ -22,6 +22,8 @@ export interface ApprovalAnswer {
 }
 
 export interface ApprovalQuestion {
+  /** The client's id for the held request (HTTP sends the question on that request's stream). */
+  requestId?: number | string
   agent: string
   server: string
   tool: string

@@ -19,35 +19,48 @@ export interface ProxyRunOptions {
   upstreamTransport?: 'auto' | 'http' | 'sse'
   otlpEndpoint?: string
   otlpHeaders?: Record<string, string>
+  /** Serve a streamable-HTTP face instead of stdio; agents authenticate with tokens from tokensFile. */
+  listen?: {host: string; port: number}
+  tokensFile?: string
   /** Diagnostics go to stderr: stdout carries MCP only. */
   log(message: string): void
 }
 
 /** Run one proxy until the client or the server goes; resolves with the exit code to use. */
 export async function runProxy(options: ProxyRunOptions): Promise<number> {
-  const {agent, server, stateDir, log} = options
+  const {server, stateDir, log} = options
   // A policy that does not load means no proxy: starting without one would forward undecided calls.
   const policy = createPolicyPort(options.policyFile, stateDir, log)
   const telemetry = await startTelemetry(options)
-  const upstream = await upstreamTransport(options)
-  const client = new LineTransport(process.stdin, process.stdout)
-  const session = new ProxySession({
-    agent,
-    server,
-    client,
-    upstream,
-    policy,
-    pins: new PinStore(stateDir, server),
-    telemetry,
-    transport: 'pipe',
-    log,
-    async askCli(question, signal) {
-      const approval = createApproval(stateDir, question)
-      log(`call ${server}.${question.tool} waits for approval: run 'agentgov approve ${approval.id}' or 'agentgov deny ${approval.id}' (or 'agentgov approvals')`)
-      return waitForAnswer(stateDir, approval, signal)
-    },
-  })
+  const sessionFor = (agent: string, client: Transport, upstream: Transport, transport: 'pipe' | 'tcp') =>
+    new ProxySession({
+      agent,
+      server,
+      client,
+      upstream,
+      policy,
+      pins: new PinStore(stateDir, server),
+      telemetry,
+      transport,
+      log,
+      async askCli(question, signal) {
+        const approval = createApproval(stateDir, question)
+        log(`call ${server}.${question.tool} waits for approval: run 'agentgov approve ${approval.id}' or 'agentgov deny ${approval.id}' (or 'agentgov approvals')`)
+        return waitForAnswer(stateDir, approval, signal)
+      },
+    })
 
+  const shutdown = async () => {
+    policy.close()
+    await telemetry.shutdown()
+  }
+
+  if (options.listen) {
+    return serveUntilSignalled(options, sessionFor, shutdown)
+  }
+
+  const upstream = await upstreamTransport(options)
+  const session = sessionFor(options.agent, new LineTransport(process.stdin, process.stdout), upstream, 'pipe')
   const exited = new Promise<number>((resolve) => {
     session.onclose = (code) => resolve(code ?? 0)
   })
@@ -61,8 +74,7 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
   try {
     await session.start()
   } catch (error) {
-    policy.close()
-    await telemetry?.shutdown()
+    await shutdown()
     throw new AgentgovError(`Cannot start MCP server "${server}": ${errorMessage(error)}.`, {
       exit: ExitCode.input,
       hint: 'Check the command after -- (is it installed and on PATH?).',
@@ -70,9 +82,37 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
   }
 
   const code = await exited
-  policy.close()
-  await telemetry?.shutdown()
+  await shutdown()
   return code
+}
+
+/** The HTTP face: one governed session (and one upstream) per authenticated agent session. */
+async function serveUntilSignalled(
+  options: ProxyRunOptions,
+  sessionFor: (agent: string, client: Transport, upstream: Transport, transport: 'pipe' | 'tcp') => ProxySession,
+  shutdown: () => Promise<void>,
+): Promise<number> {
+  const {serveHttpFace} = await import('./http-face.js')
+  const {loadTokens} = await import('./tokens.js')
+  const listen = options.listen as {host: string; port: number}
+  const face = await serveHttpFace({
+    host: listen.host,
+    port: listen.port,
+    tokens: loadTokens(options.tokensFile as string),
+    log: options.log,
+    async openSession(agent, client) {
+      const session = sessionFor(agent, client, await upstreamTransport(options), 'tcp')
+      await session.start()
+    },
+  })
+  options.log(`listening on ${face.url}`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  await face.close()
+  await shutdown()
+  return 0
 }
 
 async function upstreamTransport(options: ProxyRunOptions): Promise<Transport> {

@@ -250,6 +250,7 @@ export class ProxySession {
   private async askPerson(request: JsonRpcRequest, call: PolicyCall, decision: Decision): Promise<boolean> {
     const {agent, server, telemetry} = this.options
     const question: ApprovalQuestion = {
+      requestId: request.id,
       agent,
       server,
       tool: call.tool,
@@ -299,19 +300,13 @@ export class ProxySession {
           else settle({outcome: 'denied', approver, channel: 'elicitation'})
         },
       })
-      this.options.client.send({
-        jsonrpc: '2.0',
-        id,
-        method: 'elicitation/create',
-        params: {
-          message: `agentgov: agent "${question.agent}" wants to call ${question.server}.${question.tool} with ${JSON.stringify(question.args)}. ${question.reason}`,
-          requestedSchema: {
-            type: 'object',
-            properties: {approve: {type: 'boolean', title: 'Approve this call?', description: `${question.server}.${question.tool}`}},
-            required: ['approve'],
-          },
-        },
-      })
+      const message = `agentgov: agent "${question.agent}" wants to call ${question.server}.${question.tool} with ${JSON.stringify(question.args)}. ${question.reason}`
+      const requestedSchema = {
+        type: 'object',
+        properties: {approve: {type: 'boolean', title: 'Approve this call?', description: `${question.server}.${question.tool}`}},
+        required: ['approve'],
+      }
+      this.options.client.send({jsonrpc: '2.0', id, method: 'elicitation/create', params: {message, requestedSchema}}, {relatedRequestId: question.requestId})
     })
   }
 

@@ -1,7 +1,7 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import type {Readable, Writable} from 'node:stream'
 
-import {type Decoded, decodeLine, encode, type JsonRpcMessage} from './jsonrpc.js'
+import {type Decoded, decodeLine, encode, type JsonRpcId, type JsonRpcMessage} from './jsonrpc.js'
 import {LineSplitter} from './lines.js'
 
 /**
@@ -10,7 +10,8 @@ import {LineSplitter} from './lines.js'
  */
 export interface Transport {
   start(): Promise<void>
-  send(message: JsonRpcMessage): void
+  /** `relatedRequestId`: the client request a message belongs to (HTTP routes it onto that request's stream). */
+  send(message: JsonRpcMessage, options?: {relatedRequestId?: JsonRpcId}): void
   close(): Promise<void>
   /** Every decoded line, including violations: the pump decides what to do with each. */
   ondecoded?: (decoded: Decoded) => void
