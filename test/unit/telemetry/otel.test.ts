@@ -1,0 +1,247 @@
+import {execFile} from 'node:child_process'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {resolveOtelConfig} from '../../../src/telemetry/config.js'
+import {createTelemetry} from '../../../src/telemetry/index.js'
+import {readStore, tracesDir} from '../../../src/telemetry/store.js'
+import {tempDir} from '../../helpers/tree.js'
+import {attrs, type Metric, startBlackHole, startReceiver, type Span} from './otlp-receiver.js'
+
+const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c'
+const CALLER_SPAN = 'b7ad6b7169203331'
+const SPAN_KIND = {INTERNAL: 1, SERVER: 2, CLIENT: 3}
+const STATUS = {OK: 1, ERROR: 2}
+
+async function until<T>(what: () => T | undefined, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = what()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('OTLP export against a real receiver', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>
+  const state = tempDir('agentgov-otel-')
+  let spans: Span[]
+  let metrics: Metric[]
+  const warnings: string[] = []
+
+  beforeAll(async () => {
+    receiver = await startReceiver()
+    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'agentgov-test'}, warn: (m) => warnings.push(m)})
+    const request = telemetry.request({method: 'tools/call', tool: 'create_issue', requestId: 7, sessionId: 'sess-1', protocolVersion: '2025-06-18', transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    telemetry.decision({agent: 'claude-code', server: 'github', tool: 'create_issue', stage: 'pre_tool', action: 'deny', policy: 'team', rule: 'no-writes', reason: 'writes need approval', latencyUs: 40, requestId: 7})
+    const upstream = request.upstream()
+    upstream.end()
+    request.end({errorType: '-32001'})
+    telemetry.approval({agent: 'claude-code', server: 'github', tool: 'merge', rule: 'ask-merge', outcome: 'approved', approver: 'alice', channel: 'cli', waitedMs: 1500, traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    telemetry.trust({agent: 'claude-code', server: 'github', subject: 'tool:github.create_issue', ok: true, score: 0.9, tier: 'trusted'})
+    const failing = telemetry.request({method: 'tools/call', tool: 'crash', requestId: 8, transport: 'tcp'})
+    failing.end({failed: true, message: 'upstream exited', errorType: '-32603'})
+    telemetry.request({method: 'tools/list', requestId: 9, transport: 'pipe'}).end()
+    await telemetry.shutdown()
+    spans = receiver.spans
+    metrics = receiver.metrics
+  })
+
+  afterAll(async () => {
+    await receiver.close()
+    state.cleanup()
+  })
+
+  const span = (name: string, kind?: number) => {
+    const found = spans.find((s) => s.name === name && (kind === undefined || s.kind === kind))
+    if (!found) throw new Error(`no span ${name}; got ${spans.map((s) => s.name).join(', ')}`)
+    return found
+  }
+
+  it('sends agt.policy.evaluate with exactly the contract attributes; a deny is status OK', () => {
+    const s = span('agt.policy.evaluate')
+    expect(s.kind).toBe(SPAN_KIND.INTERNAL)
+    expect(s.status?.code).toBe(STATUS.OK)
+    expect(attrs(s.attributes)).toEqual({
+      'agt.agent.id': 'claude-code',
+      'agt.policy.stage': 'pre_tool',
+      'agt.policy.action': 'deny',
+      'agt.policy.rule': 'no-writes',
+      'agt.policy.name': 'team',
+      'agt.tool.name': 'create_issue',
+      'agt.server.name': 'github',
+    })
+    // The decision was taken inside the request: it is the request span's child.
+    expect(s.parentSpanId).toBe(span('tools/call create_issue', SPAN_KIND.SERVER).spanId)
+  })
+
+  it('sends the MCP request span as SERVER, continuing the caller trace from params._meta', () => {
+    const s = span('tools/call create_issue', SPAN_KIND.SERVER)
+    expect(s.traceId).toBe(CALLER_TRACE)
+    expect(s.parentSpanId).toBe(CALLER_SPAN)
+    expect(s.status?.code).toBe(STATUS.OK)
+    expect(attrs(s.attributes)).toEqual({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'create_issue',
+      'gen_ai.operation.name': 'execute_tool',
+      'jsonrpc.request.id': '7',
+      'mcp.session.id': 'sess-1',
+      'mcp.protocol.version': '2025-06-18',
+      'network.transport': 'pipe',
+      'error.type': '-32001',
+    })
+    const client = spans.find((c) => c.name === 'tools/call create_issue' && c.kind === SPAN_KIND.CLIENT)
+    expect(client?.parentSpanId).toBe(s.spanId)
+    expect(span('tools/list').kind).toBe(SPAN_KIND.SERVER)
+    expect(attrs(span('tools/list').attributes)['gen_ai.operation.name']).toBeUndefined()
+  })
+
+  it('marks only failures as errors', () => {
+    const s = span('tools/call crash')
+    expect(s.status?.code).toBe(STATUS.ERROR)
+    expect(attrs(s.attributes)['network.transport']).toBe('tcp')
+  })
+
+  it('sends agt.approval.request and agt.trust.verify with the contract attributes', () => {
+    const a = span('agt.approval.request')
+    expect(a.traceId).toBe(CALLER_TRACE)
+    expect(attrs(a.attributes)).toEqual({
+      'agt.agent.id': 'claude-code',
+      'agt.policy.rule': 'ask-merge',
+      'agt.tool.name': 'merge',
+      'agt.approval.outcome': 'approved',
+      'agt.approval.approver': 'alice',
+      'agt.approval.channel': 'cli',
+    })
+    expect(BigInt(a.endTimeUnixNano) - BigInt(a.startTimeUnixNano)).toBe(1_500_000_000n)
+    expect(attrs(span('agt.trust.verify').attributes)).toEqual({'agt.agent.id': 'claude-code', 'agt.trust.score': 0.9, 'agt.trust.tier': 'trusted', 'agt.trust.subject': 'tool:github.create_issue'})
+  })
+
+  it('sends the contract metrics with their instruments, units and attributes', () => {
+    const metric = (name: string) => {
+      const found = metrics.find((m) => m.name === name)
+      if (!found) throw new Error(`no metric ${name}; got ${metrics.map((m) => m.name).join(', ')}`)
+      return found
+    }
+
+    const evaluations = metric('agt.policy.evaluations')
+    expect(evaluations.unit).toBe('1')
+    expect(evaluations.sum?.isMonotonic).toBe(true)
+    expect(evaluations.sum?.dataPoints.map((p) => attrs(p.attributes))).toEqual([{'agt.policy.action': 'deny', 'agt.policy.stage': 'pre_tool'}])
+
+    const denials = metric('agt.policy.denials')
+    expect(denials.unit).toBe('1')
+    expect(denials.sum?.isMonotonic).toBe(true)
+    expect(attrs(denials.sum?.dataPoints[0].attributes)).toEqual({'agt.policy.rule': 'no-writes', 'agt.policy.stage': 'pre_tool', 'agt.tool.name': 'create_issue'})
+
+    const latency = metric('agt.policy.latency_ms')
+    expect(latency.unit).toBe('ms')
+    expect(latency.histogram?.dataPoints[0].sum).toBeCloseTo(0.04)
+    expect(attrs(latency.histogram?.dataPoints[0].attributes)).toEqual({'agt.policy.action': 'deny', 'agt.policy.stage': 'pre_tool'})
+
+    const approvals = metric('agt.approval.requests')
+    expect(approvals.unit).toBe('1')
+    expect(attrs(approvals.sum?.dataPoints[0].attributes)).toEqual({'agt.policy.rule': 'ask-merge', 'agt.approval.outcome': 'approved'})
+
+    const duration = metric('mcp.server.operation.duration')
+    expect(duration.unit).toBe('s')
+    expect(duration.histogram).toBeDefined()
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'create_issue', 'error.type': '-32001'})
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/list'})
+  })
+
+  it('also keeps every decision in the local store, under the caller trace id', () => {
+    const records = readStore(tracesDir(state.path))
+    expect(records.map((r) => r.kind)).toEqual(['decision', 'approval', 'trust'])
+    expect(records[0]).toMatchObject({action: 'deny', rule: 'no-writes', reason: 'writes need approval', traceId: CALLER_TRACE})
+    expect(warnings).toEqual([])
+  })
+})
+
+describe('when the backend is down or slow', () => {
+  for (const kind of ['down', 'slow'] as const) {
+    it(`${kind}: recording returns at once, the drop is counted and warned about once, shutdown is bounded`, async () => {
+      const state = tempDir('agentgov-otel-')
+      const hole = kind === 'slow' ? await startBlackHole() : undefined
+      // Port 9 (discard) on loopback: nothing listens there, connections are refused.
+      const url = hole?.url ?? 'http://127.0.0.1:9'
+      const warnings: string[] = []
+      const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: url}, warn: (m) => warnings.push(m)})
+      const started = performance.now()
+      for (let i = 0; i < 5000; i++) {
+        telemetry.decision({agent: 'a', server: 's', tool: 't', stage: 'pre_tool', action: 'allow', policy: null, rule: null, reason: 'ok', latencyUs: 3})
+        telemetry.request({method: 'tools/call', tool: 't', requestId: i, transport: 'pipe'}).end()
+      }
+
+      const perCallUs = ((performance.now() - started) * 1000) / 10_000
+      expect(perCallUs).toBeLessThan(200)
+      const shutdownStart = performance.now()
+      await telemetry.shutdown()
+      expect(performance.now() - shutdownStart).toBeLessThan(2600)
+      const stats = telemetry.stats()
+      // 10,000 spans against a queue of 2,048: most are dropped at once, the rest when export fails or time runs out.
+      expect(stats.droppedSpans).toBeGreaterThanOrEqual(10_000 - 2048)
+      expect(stats.stored).toBe(5000)
+      expect(warnings.filter((w) => /could not be delivered/.test(w))).toHaveLength(1)
+      expect(warnings.length).toBeLessThanOrEqual(2)
+      await hole?.close()
+      state.cleanup()
+    }, 20_000)
+  }
+})
+
+describe('flush on exit', () => {
+  it('a process that records and exits right after shutdown() has delivered its spans', async () => {
+    const receiver = await startReceiver()
+    const state = tempDir('agentgov-otel-')
+    const child = join(import.meta.dirname, 'telemetry-child.mjs')
+    const code = await new Promise<number>((resolve) => {
+      execFile(process.execPath, [child, state.path, receiver.url], (error) => resolve(error ? 1 : 0))
+    })
+    expect(code).toBe(0)
+    const s = await until(() => receiver.spans.find((x) => x.name === 'agt.policy.evaluate'))
+    expect(attrs(s.attributes)['agt.agent.id']).toBe('child')
+    expect(receiver.metrics.map((m) => m.name)).toContain('agt.policy.evaluations')
+    expect(readStore(tracesDir(state.path))).toHaveLength(1)
+    await receiver.close()
+    state.cleanup()
+  })
+})
+
+describe('configuration from OTEL_* and flags', () => {
+  it('is off without an endpoint and with OTEL_SDK_DISABLED', () => {
+    expect(resolveOtelConfig({})).toBeUndefined()
+    expect(resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318'})).toBeUndefined()
+  })
+
+  it('appends signal paths to the base endpoint and uses signal endpoints as given', () => {
+    const c = resolveOtelConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/custom',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,x-team=gov',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,service.name=fromattrs',
+    })
+    expect(c).toMatchObject({
+      tracesUrl: 'http://tempo:4318/custom',
+      metricsUrl: 'http://collector:4318/v1/metrics',
+      headers: {authorization: 'Bearer abc', 'x-team': 'gov'},
+      serviceName: 'fromattrs',
+      resourceAttributes: {'deployment.environment': 'ci'},
+    })
+  })
+
+  it('lets flags override the environment', () => {
+    const c = resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_SERVICE_NAME: 'env'}, {otlpEndpoint: 'http://flag:4318', otlpHeaders: {a: '2'}, serviceName: 'flag'})
+    expect(c).toMatchObject({tracesUrl: 'http://flag:4318/v1/traces', metricsUrl: 'http://flag:4318/v1/metrics', headers: {a: '2'}, serviceName: 'flag'})
+  })
+
+  it('does not load the SDK when export is off', async () => {
+    const state = tempDir('agentgov-otel-')
+    const telemetry = await createTelemetry({stateDir: state.path, env: {}})
+    expect(telemetry.request({method: 'tools/call', requestId: 1, transport: 'pipe'}).traceparent).toBeUndefined()
+    await telemetry.shutdown()
+    state.cleanup()
+  })
+})
