@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto'
-import {chmod, chown, mkdir, open, readFile, realpath, rename, stat, unlink} from 'node:fs/promises'
+import {chmod, chown, mkdir, open, readdir, readFile, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -66,6 +66,7 @@ async function fault(point: 'before-rename' | 'holding-lock'): Promise<void> {
  */
 export async function commitFile(snapshot: Snapshot, next: Buffer | string): Promise<void> {
   const target = snapshot.real
+  await removeStaleTemps(target)
   const temp = join(dirname(target), `.${basename(target)}.agentgov-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
   let handle
   try {
@@ -101,6 +102,16 @@ export async function commitFile(snapshot: Snapshot, next: Buffer | string): Pro
   const dir = await open(dirname(target), 'r').catch(() => undefined)
   await dir?.sync().catch(() => undefined)
   await dir?.close()
+}
+
+/** Temp files of an agentgov killed before its rename: the original is intact, the temp is litter. */
+async function removeStaleTemps(target: string): Promise<void> {
+  const prefix = `.${basename(target)}.agentgov-`
+  const names = await readdir(dirname(target)).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('-')[0]) : 0
+    if (pid > 0 && pid !== process.pid && !alive(pid)) await unlink(join(dirname(target), name)).catch(() => undefined)
+  }
 }
 
 /** Write a file of agentgov's own state atomically (temp file and rename), owner-only. */
