@@ -3,7 +3,7 @@ import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, read
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {GENESIS, openLine, sealLine} from './chain.js'
+import {checkLine, GENESIS, openLine, sealLine} from './chain.js'
 import {redactRecord} from './redact.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
 
@@ -148,7 +148,7 @@ export class TraceWriter {
       }
 
       seq++
-      const {line, hash} = sealLine({...redactRecord(record), seq, prev: last})
+      const {line, hash} = sealLine(last, seq, redactRecord(record) as unknown as Record<string, unknown>)
       chunk += line + '\n'
       bytes += Buffer.byteLength(line) + 1
       last = hash
@@ -264,13 +264,13 @@ function appendIndexLocked(dir: string, body: IndexBody): string {
     let seq = 1
     let prev = GENESIS
     if (previous) {
-      const opened = openLine(previous)
-      if (!opened.ok) throw new Error(`the last entry of ${path} ${opened.reason}; run 'agentgov traces verify'`)
-      seq = (opened.value.seq as number) + 1
-      prev = opened.hash
+      const checked = checkLine(previous)
+      if (!checked.ok) throw new Error(`the last entry of ${path} ${checked.reason}; run 'agentgov traces verify'`)
+      seq = checked.seq + 1
+      prev = checked.hash
     }
 
-    const {line, hash} = sealLine({...body, seq, prev})
+    const {line, hash} = sealLine(prev, seq, body as unknown as Record<string, unknown>)
     writeSync(fd, line + '\n')
     return hash
   } finally {
@@ -525,14 +525,14 @@ function verifySegment(file: SegmentFile, facts: SegmentFacts, problems: VerifyP
   const problem = (line: number, record: string, message: string) => problems.push({segment: file.name, record, line, message})
   for (let i = 0; i < lines.length && problems.length === before; i++) {
     const expected = `${file.name}:${seq + 1}`
-    const opened = openLine(lines[i])
-    if (!opened.ok) {
-      const stated = /"seq":(\d+)/.exec(lines[i])?.[1]
-      problem(i + 1, stated ? `${file.name}:${stated}` : expected, `record ${stated ? `${file.name}:${stated}` : expected} (line ${i + 1}) ${opened.reason}`)
+    const checked = checkLine(lines[i])
+    if (!checked.ok) {
+      const named = checked.seq === undefined ? expected : `${file.name}:${checked.seq}`
+      problem(i + 1, named, `record ${named} (line ${i + 1}) ${checked.reason}`)
       break
     }
 
-    const found = opened.value.seq as number
+    const found = checked.seq
     const id = `${file.name}:${found}`
     if (found !== seq + 1) {
       const message =
@@ -543,12 +543,12 @@ function verifySegment(file: SegmentFile, facts: SegmentFacts, problems: VerifyP
       break
     }
 
-    if (opened.value.prev !== prev) {
+    if (checked.prev !== prev) {
       problem(i + 1, id, `record ${id} (line ${i + 1}) does not follow the record before it: its prev hash differs (a record before it was edited and re-hashed, or this one was inserted)`)
       break
     }
 
-    prev = opened.hash
+    prev = checked.hash
     seq = found
   }
 

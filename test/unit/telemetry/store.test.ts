@@ -34,6 +34,12 @@ function store(n: number): {traces: string; path: string; lines: string[]; name:
   return {traces, path: segment.path, name: segment.name, lines: readFileSync(segment.path, 'utf8').trimEnd().split('\n')}
 }
 
+/** A parsed record's own members (without its place in the chain), for forging lines. */
+function body(value: Record<string, unknown>, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const {prev: _prev, seq: _seq, ...rest} = value
+  return {...rest, ...changes}
+}
+
 function rewrite(path: string, lines: string[]): void {
   writeFileSync(path, lines.join('\n') + '\n')
 }
@@ -46,8 +52,9 @@ describe('the trace store', () => {
     const second = openLine(lines[1])
     expect(first.ok && second.ok).toBe(true)
     if (first.ok && second.ok) {
-      expect(second.value.prev).toBe(first.hash)
-      expect(first.value.prev).not.toBe(first.hash)
+      expect(second.prev).toBe(first.hash)
+      expect(first.prev).not.toBe(first.hash)
+      expect([first.seq, second.seq]).toEqual([1, 2])
     }
 
     const records = readStore(traces)
@@ -69,7 +76,7 @@ describe('the trace store', () => {
     const {traces, path, lines, name} = store(10)
     const opened = openLine(lines[3])
     if (!opened.ok) throw new Error('bad fixture')
-    lines[3] = sealLine({...opened.value, reason: 'forged'}).line
+    lines[3] = sealLine(opened.prev, opened.seq, body(opened.value, {reason: 'forged'})).line
     rewrite(path, lines)
     const result = verifyStore(traces)
     expect(result.problems[0]).toMatchObject({record: `${name}:5`})
@@ -105,7 +112,7 @@ describe('the trace store', () => {
     const previous = openLine(forged.lines[4])
     if (!previous.ok) throw new Error('bad fixture')
     // A well-formed record that chains onto record 5 and claims seq 6: record 6 then no longer follows.
-    forged.lines.splice(5, 0, sealLine({...previous.value, seq: 6, prev: previous.hash, reason: 'inserted'}).line)
+    forged.lines.splice(5, 0, sealLine(previous.hash, 6, body(previous.value, {reason: 'inserted'})).line)
     rewrite(forged.path, forged.lines)
     const result = verifyStore(forged.traces)
     expect(result.problems[0]).toMatchObject({record: `${forged.name}:6`, line: 7})
@@ -138,7 +145,7 @@ describe('the trace store', () => {
     const {traces, path, lines} = store(3)
     const last = openLine(lines[2])
     if (!last.ok) throw new Error('bad fixture')
-    appendFileSync(path, sealLine({...last.value, seq: 4, prev: last.hash}).line + '\n')
+    appendFileSync(path, sealLine(last.hash, 4, body(last.value)).line + '\n')
     expect(verifyStore(traces).problems[0].message).toMatch(/after the seal/)
   })
 
