@@ -85,6 +85,14 @@ describe('wrap then unwrap, for every client adapter', () => {
           const [restored] = await unwrapTargets([target], {stateDir: state, dryRun: false})
           expect(restored.status, restored.message).not.toBe('error')
           expect(readFileSync(file).equals(before)).toBe(true)
+
+          // Once more, with an edit outside the entries after wrap: unwrap goes entry by entry and keeps it.
+          await wrapTargets([target], {stateDir: state, dryRun: false, node: NODE, entry: ENTRY})
+          const eol = text.includes('\r\n') ? '\r\n' : '\n'
+          writeFileSync(file, readFileSync(file, 'utf8') + eol)
+          const [entries] = await unwrapTargets([target], {stateDir: state, dryRun: false})
+          if (wrapped.status === 'changed') expect(entries.restore).toBe('entries')
+          expect(readFileSync(file, 'utf8')).toBe(text + eol)
         })
       }
     }
