@@ -1,0 +1,67 @@
+import {type FSWatcher, watch} from 'node:fs'
+import {basename, dirname} from 'node:path'
+
+import {evaluate, grantsReader, isToolVisible, PolicyHolder, PolicyStateStore} from '../policy/index.js'
+import {watchKilled} from './killswitch.js'
+import type {PolicyPort} from './ports.js'
+
+export interface PolicyBinding extends PolicyPort {
+  close(): void
+}
+
+/**
+ * The policy engine bound to one proxy: the compiled policy (hot-reloaded), the limits state, the
+ * grants people created and the kill switch. Throws when the policy does not load, so the proxy
+ * refuses to start rather than forward undecided calls.
+ */
+export function createPolicyPort(file: string, stateDirectory: string, log: (message: string) => void): PolicyBinding {
+  const holder = PolicyHolder.load(file)
+  const state = new PolicyStateStore()
+  const grants = grantsReader(stateDirectory)
+  const stopKill = watchKilled(stateDirectory, (agents) => state.setKilled(agents))
+  const stopWatch = watchPolicy(file, () => {
+    const result = holder.reload(file)
+    if (result.ok) log(`policy reloaded from ${file}`)
+    else log(`POLICY NOT RELOADED, the last good policy stays in force: ${result.error.message}`)
+  })
+
+  return {
+    decide(call) {
+      const now = Date.now()
+      state.setGrants(grants(now))
+      // Snapshot, evaluate and record in one synchronous step, so windows cannot move in between.
+      const decision = evaluate(holder.current, call, state.snapshot(now))
+      state.record(call, decision, now)
+      return decision
+    },
+    visible: (agent, server, tool, annotations) => isToolVisible(holder.current, {agent, server, tool, annotations}),
+    settings: () => holder.current.settings,
+    close() {
+      stopKill()
+      stopWatch()
+    },
+  }
+}
+
+/**
+ * Editors save by writing a new file and renaming it over the old one, which ends a watch on the
+ * file itself: watch the directory and filter by name, and let a burst of events settle first.
+ */
+function watchPolicy(file: string, onChange: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined
+  let watcher: FSWatcher | undefined
+  try {
+    watcher = watch(dirname(file), {persistent: false}, (_event, name) => {
+      if (name !== null && name !== basename(file)) return
+      clearTimeout(timer)
+      timer = setTimeout(onChange, 100)
+    })
+  } catch {
+    return () => {}
+  }
+
+  return () => {
+    clearTimeout(timer)
+    watcher?.close()
+  }
+}
