@@ -13,6 +13,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
+import {setImmediate} from 'node:timers'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const BENCH = 'telemetry'

@@ -1,5 +1,7 @@
 // A writer process for the concurrency test (runs the built store: `npm test` builds first). Appends
 // N records in bursts, then exits without close(), so the exit hook's flush and seal are tested too.
+import {setImmediate} from 'node:timers'
+
 import {TraceWriter} from '../../../dist/src/telemetry/store.js'
 
 const [dir, countText, tag] = process.argv.slice(2)
