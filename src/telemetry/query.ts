@@ -1,7 +1,6 @@
 import {closeSync, openSync, readSync} from 'node:fs'
 
-import {openLine} from './chain.js'
-import {listSegments} from './store.js'
+import {listSegments, recordsOf} from './store.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
 
 /** What `traces list` and `traces tail` filter on. Tool matches `tool` or `server.tool`. */
@@ -80,14 +79,7 @@ export class StoreFollower {
       const end = buffer.lastIndexOf(10)
       if (end < 0) continue
       this.offsets.set(file.name, from + end + 1)
-      for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) {
-        const opened = openLine(line)
-        if (!opened.ok) continue
-        const record = opened.value as unknown as StoredRecord
-        record.hash = opened.hash
-        record.id = `${file.name}:${record.seq}`
-        out.push(record)
-      }
+      for (const record of recordsOf(file.name, buffer.subarray(0, end).toString('utf8').split('\n'))) out.push(record)
     }
 
     return out.sort((a, b) => a.time - b.time)

@@ -375,13 +375,17 @@ function splitLines(path: string): string[] {
 
 /** Records of one segment in file order; unreadable lines are skipped (verify reports them). */
 export function readSegment(file: SegmentFile): StoredRecord[] {
+  return recordsOf(file.name, splitLines(file.path))
+}
+
+export function recordsOf(segment: string, lines: readonly string[]): StoredRecord[] {
   const records: StoredRecord[] = []
-  for (const line of splitLines(file.path)) {
+  for (const line of lines) {
     const opened = openLine(line)
     if (!opened.ok) continue
     const value = opened.value as unknown as StoredRecord
     value.hash = opened.hash
-    value.id = `${file.name}:${value.seq}`
+    value.id = `${segment}:${value.seq}`
     records.push(value)
   }
 
