@@ -1,0 +1,29 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../src/base-command.js'
+import {activeGrants, readGrants} from '../../src/policy/grants.js'
+import type {Grant} from '../../src/policy/types.js'
+import {stateDir} from '../../src/state.js'
+
+export default class GrantList extends BaseCommand<typeof GrantList> {
+  static override summary = 'List grants: active ones, or with --all those expired but not yet pruned.'
+  static override description = 'Exit codes: 0 listed.'
+  static override examples = [
+    {description: 'Active grants', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Every grant in the file, as JSON', command: '<%= config.bin %> <%= command.id %> --all --json'},
+  ]
+
+  static override flags = {
+    all: Flags.boolean({description: 'Include expired grants.', default: false}),
+  }
+
+  public async run(): Promise<{grants: Grant[]}> {
+    const now = Date.now()
+    const all = readGrants(stateDir())
+    const grants = this.flags.all ? all : activeGrants(all, now)
+    if (this.jsonEnabled()) return {grants}
+    const [{renderOnce}, {GrantsView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
+    await renderOnce(createElement(GrantsView, {grants, now, title: this.flags.all ? 'Grants' : 'Active grants'}))
+    return {grants}
+  }
+}
