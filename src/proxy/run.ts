@@ -137,6 +137,7 @@ async function startTelemetry(options: ProxyRunOptions): Promise<Telemetry> {
       stateDir: options.stateDir,
       otlpEndpoint: options.otlpEndpoint,
       otlpHeaders: options.otlpHeaders,
+      retentionDays: Number(process.env.AGENTGOV_TRACE_RETENTION_DAYS) || undefined,
       warn: options.log,
     })
   } catch (error) {

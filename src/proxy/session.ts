@@ -1,5 +1,5 @@
 import type {Decision, PolicyCall, Stage, ToolAnnotations} from '../policy/types.js'
-import type {Telemetry} from '../telemetry/types.js'
+import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
 import {digestOf} from './digest.js'
 import {
   type Decoded,
@@ -37,7 +37,8 @@ interface UpstreamPending {
   method: string
   tool?: string
   done?: (response: JsonRpcResponse) => void
-  span?: {end(outcome?: {errorType?: string; failed?: boolean}): void}
+  /** The CLIENT span of the hop to the server. */
+  hop?: UpstreamSpan
 }
 
 /** A request sent to the client (the server's, or the proxy's own elicitation), keyed by the id the proxy gave it. */
@@ -63,7 +64,7 @@ export class ProxySession {
   private readonly upstreamPending = new Map<number, UpstreamPending>()
   private readonly clientPending = new Map<string, ClientPending>()
   /** Client request ids still awaiting an answer (reuse is refused), with what cancels them. */
-  private readonly inFlight = new Map<string, {upstreamId?: number; abort?: AbortController}>()
+  private readonly inFlight = new Map<string, {upstreamId?: number; abort?: AbortController; span?: RequestSpan}>()
   private readonly tools = new Map<string, ToolDefinition>()
   private readonly changedTools = new Set<string>()
   private toolsKnown?: Promise<void>
@@ -126,7 +127,16 @@ export class ProxySession {
       return
     }
 
-    this.inFlight.set(key, {})
+    const tool = request.method === 'tools/call' && typeof request.params?.name === 'string' ? request.params.name : undefined
+    const span = this.options.telemetry?.request({
+      method: request.method,
+      tool,
+      requestId: request.id,
+      protocolVersion: this.protocolVersion,
+      transport: this.options.transport,
+      ...traceContext(request),
+    })
+    this.inFlight.set(key, {span})
     switch (request.method) {
       case 'initialize': {
         const params = request.params ?? {}
@@ -349,17 +359,10 @@ export class ProxySession {
     const upstreamId = this.nextUpstreamId++
     const flight = this.inFlight.get(idKey(request.id))
     if (flight) flight.upstreamId = upstreamId
-    const span = this.options.telemetry?.request({
-      method: request.method,
-      tool,
-      requestId: request.id,
-      protocolVersion: this.protocolVersion,
-      transport: this.options.transport,
-      ...traceContext(request),
-    })
-    this.upstreamPending.set(upstreamId, {clientId: request.id, method: request.method, tool, span})
-    // The server continues the trace from the proxy's span; the rest of _meta passes as it came.
-    const params = span?.traceparent ? {...request.params, _meta: {...(request.params?._meta as object), traceparent: span.traceparent}} : request.params
+    const hop = flight?.span?.upstream()
+    this.upstreamPending.set(upstreamId, {clientId: request.id, method: request.method, tool, hop})
+    // The server continues the trace from the proxy's hop; the rest of _meta passes as it came.
+    const params = hop?.traceparent ? {...request.params, _meta: {...(request.params?._meta as object), traceparent: hop.traceparent}} : request.params
     this.options.upstream.send({...request, id: upstreamId, ...(params ? {params} : {})})
   }
 
@@ -426,8 +429,7 @@ export class ProxySession {
       result = this.checkResult(pending.tool, result, pending.clientId)
     }
 
-    const errorType = response.error ? String(response.error.code) : result?.isError === true ? 'tool_error' : undefined
-    pending.span?.end({errorType})
+    pending.hop?.end({errorType: errorTypeOf(response.error, result)})
     if (pending.clientId !== undefined) this.answer(pending.clientId, {...response, id: pending.clientId, ...(result ? {result} : {})})
   }
 
@@ -534,9 +536,12 @@ export class ProxySession {
 
   // ── both ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The one place a client request gets its answer: exactly once. */
-  private answer(id: JsonRpcId, response: JsonRpcResponse): void {
-    if (!this.inFlight.delete(idKey(id))) return
+  /** The one place a client request gets its answer: exactly once. `failed`: the proxy path broke. */
+  private answer(id: JsonRpcId, response: JsonRpcResponse, failed = false): void {
+    const flight = this.inFlight.get(idKey(id))
+    if (!flight) return
+    this.inFlight.delete(idKey(id))
+    flight.span?.end({errorType: errorTypeOf(response.error, response.result), failed})
     this.toClient(response)
   }
 
@@ -554,17 +559,23 @@ export class ProxySession {
     if (this.closed) return
     for (const [upstreamId, pending] of this.upstreamPending) {
       this.upstreamPending.delete(upstreamId)
-      pending.span?.end({errorType: String(ErrorCode.internal), failed: true})
-      if (pending.clientId !== undefined) this.answer(pending.clientId, errorResponse(pending.clientId, ErrorCode.internal, `The MCP server is gone (${why}).`))
+      pending.hop?.end({errorType: String(ErrorCode.internal), failed: true})
+      if (pending.clientId !== undefined) this.answer(pending.clientId, errorResponse(pending.clientId, ErrorCode.internal, `The MCP server is gone (${why}).`), true)
       pending.done?.(errorResponse(upstreamId, ErrorCode.internal, why))
     }
 
     for (const flight of this.inFlight.values()) flight.abort?.abort()
-    for (const key of this.inFlight.keys()) this.answer(parseIdKey(key), errorResponse(parseIdKey(key), ErrorCode.internal, `The MCP server is gone (${why}).`))
+    for (const key of this.inFlight.keys()) this.answer(parseIdKey(key), errorResponse(parseIdKey(key), ErrorCode.internal, `The MCP server is gone (${why}).`), true)
     this.closed = true
     await Promise.allSettled([this.options.upstream.close(), this.options.client.close()])
     this.onclose?.(code)
   }
+}
+
+/** error.type as the telemetry contract has it: the JSON-RPC code, or tool_error for an isError result. */
+function errorTypeOf(error: JsonRpcResponse['error'], result: Record<string, unknown> | undefined): string | undefined {
+  if (error) return String(error.code)
+  return result?.isError === true ? 'tool_error' : undefined
 }
 
 function denyResult(id: JsonRpcId, decision: Decision): JsonRpcResponse {

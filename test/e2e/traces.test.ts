@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {readOtlpJsonFile} from '../../src/telemetry/otlp-json.js'
 import {listSegments, TraceWriter, tracesDir} from '../../src/telemetry/store.js'
 import type {DecisionRecord, StoredRecord} from '../../src/telemetry/types.js'
-import {attrs, startReceiver} from '../unit/telemetry/otlp-receiver.js'
+import {attrs, startReceiver} from '../helpers/otlp-receiver.js'
 import {BIN, runCli, tempDir} from '../helpers/tree.js'
 
 const DAY = 86_400_000

@@ -7,7 +7,7 @@ import {resolveOtelConfig} from '../../../src/telemetry/config.js'
 import {createTelemetry} from '../../../src/telemetry/index.js'
 import {readStore, tracesDir} from '../../../src/telemetry/store.js'
 import {tempDir} from '../../helpers/tree.js'
-import {attrs, type Metric, startBlackHole, startReceiver, type Span} from './otlp-receiver.js'
+import {attrs, type Metric, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c'
 const CALLER_SPAN = 'b7ad6b7169203331'
