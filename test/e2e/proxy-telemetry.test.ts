@@ -55,7 +55,7 @@ describe('the proxy exports agt.* spans and metrics to a real OTLP receiver', ()
   })
 
   it('records each decision as agt.policy.evaluate with the contract attributes; a deny is not an error', () => {
-    const evaluations = receiver.spans.filter((s) => s.name === 'agt.policy.evaluate').map((s) => ({...attrs(s.attributes), status: s.status?.code ?? 0}))
+    const evaluations: Array<Record<string, unknown>> = receiver.spans.filter((s) => s.name === 'agt.policy.evaluate').map((s) => ({...attrs(s.attributes), status: s.status?.code ?? 0}))
     expect(evaluations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({'agt.agent.id': 'cursor', 'agt.server.name': 'fs', 'agt.tool.name': 'read_text_file', 'agt.policy.action': 'allow', 'agt.policy.rule': 'reads', 'agt.policy.stage': 'pre_tool'}),
