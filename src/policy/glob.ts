@@ -16,7 +16,7 @@ export interface NameGlob {
   test: NameMatcher
 }
 
-const NAME_CHAR = '[\\s\\S]'
+const NAME_CHAR = '[\\x21-\\x7e]'
 
 export function hasWildcard(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?')
