@@ -7,7 +7,12 @@
 
 // Format (Cf), control (Cc), line/paragraph separators, variation selectors, tag characters, the
 // Hangul fillers and other default-ignorable code points that render as nothing.
-const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029\u115F\u1160\u3164\uFFA0\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F\u{E0000}-\u{E0FFF}\u{1D173}-\u{1D17A}]/u
+// Combining joiners, fillers and variation selectors: listed one by one, since a character class
+// would read neighbours of these as combined sequences.
+const INVISIBLE = new RegExp(
+  ['[\\p{Cc}\\p{Cf}\\u2028\\u2029\\u3164\\uFFA0]', '\\u034F', '\\u115F', '\\u1160', '\\u17B4', '\\u17B5', '[\\u180B-\\u180F]', '[\\uFE00-\\uFE0F]', '[\\u{E0000}-\\u{E0FFF}]', '[\\u{1D173}-\\u{1D17A}]'].join('|'),
+  'u',
+)
 // Ordinary tool names are printable ASCII: they skip normalisation, the common case on the hot path.
 const PLAIN = /^[\x21-\x7e]*$/
 

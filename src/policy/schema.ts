@@ -30,20 +30,20 @@ import type {Action, PolicySettings, Stage} from './types.js'
 export const ACTIONS: readonly Action[] = ['allow', 'deny', 'human_approval', 'audit']
 export const STAGES: readonly Stage[] = ['pre_tool', 'post_tool', 'tool_list', 'resource', 'prompt']
 const ANNOTATIONS: readonly AnnotationName[] = ['destructiveHint', 'readOnlyHint', 'openWorldHint', 'idempotentHint']
-const ARG_OPS: readonly OpName[] = ['equals', 'in', 'gt', 'gte', 'lt', 'lte', 'matches', 'glob', 'min_length', 'max_length', 'present', 'under', 'not_under']
+export const ARG_OPS: readonly OpName[] = ['equals', 'in', 'gt', 'gte', 'lt', 'lte', 'matches', 'glob', 'min_length', 'max_length', 'present', 'under', 'not_under']
 const ANNOTATION_OPS: readonly OpName[] = ['equals', 'present']
 
-const TOP_KEYS = ['version', 'settings', 'policies']
-const SINGLE_POLICY_KEYS = ['name', 'agent', 'rules', 'rate_limit', 'description']
-const AGENT_MESH_IGNORED = ['port', 'trace_file', 'mcp_servers', 'cli_tools', 'mode', 'default_action']
-const POLICY_KEYS = ['name', 'agent', 'rules', 'rate_limit', 'description']
-const RULE_KEYS = ['id', 'tools', 'server', 'action', 'reason', 'when', 'condition', 'rate_limit', 'stages', 'description']
+export const TOP_KEYS = ['version', 'settings', 'policies']
+export const SINGLE_POLICY_KEYS = ['name', 'agent', 'rules', 'rate_limit', 'description']
+export const AGENT_MESH_IGNORED = ['port', 'trace_file', 'mcp_servers', 'cli_tools', 'mode', 'default_action']
+export const POLICY_KEYS = ['name', 'agent', 'rules', 'rate_limit', 'description']
+export const RULE_KEYS = ['id', 'tools', 'server', 'action', 'reason', 'when', 'condition', 'rate_limit', 'stages', 'description']
 const RATE_KEYS = ['max_per_minute', 'max_per_hour', 'max_total']
-const SETTINGS_KEYS = ['approval_timeout', 'pinning', 'scanning', 'redact_results', 'record_arguments', 'loop_detection']
+export const SETTINGS_KEYS = ['approval_timeout', 'pinning', 'scanning', 'redact_results', 'record_arguments', 'loop_detection']
 const LOOP_KEYS = ['enabled', 'max', 'window']
 const MESH_OPERATORS: Record<string, OpName | '!='> = {'<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte', '==': 'equals', '!=': '!='}
 
-export interface ParseOptions extends PathOptions {}
+export type ParseOptions = PathOptions
 
 export interface ParseResult {
   document: DocumentAst
