@@ -1,4 +1,5 @@
 import {findHiddenText} from './hidden-text.js'
+import {scanWindows} from './windows.js'
 
 export interface TextFinding {
   kind: string
@@ -50,9 +51,15 @@ const PATTERNS: readonly Pattern[] = [
 /** Every sign found in `text`, at most one per kind, with a short excerpt. */
 export function scanText(text: string): TextFinding[] {
   const findings: TextFinding[] = []
-  for (const {kind, pattern, what} of PATTERNS) {
-    const match = pattern.exec(text)
-    if (match) findings.push({kind, detail: `${what}: "${excerpt(match[0])}"`})
+  const found = new Set<string>()
+  for (const piece of scanWindows(text)) {
+    for (const {kind, pattern, what} of PATTERNS) {
+      if (found.has(kind)) continue
+      const match = pattern.exec(piece)
+      if (!match) continue
+      found.add(kind)
+      findings.push({kind, detail: `${what}: "${excerpt(match[0])}"`})
+    }
   }
 
   const hidden = findHiddenText(text)

@@ -1,4 +1,5 @@
 import {isInterpolated, redactValue} from './redact.js'
+import {mapPieces} from './windows.js'
 
 /**
  * One well-known credential format. Patterns are written without flags (they are compiled with `gd`
@@ -11,6 +12,8 @@ export interface SecretFormat {
   pattern: RegExp
   /** The prefix also occurs in ordinary words (`sk-learn`, `Bearer authentication`): demand a random-looking body. */
   random?: boolean
+  /** Literal text every match contains: a format whose hints are all absent is skipped (large texts). */
+  hints: readonly string[]
 }
 
 export interface SecretHit {
@@ -24,29 +27,31 @@ const B = String.raw`(?<![A-Za-z0-9_-])`
 
 export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
+    hints: ['-----BEGIN'],
     kind: 'private-key',
     // The body (base64, `Proc-Type: 4,ENCRYPTED` headers, escaped `\n`) up to and with the END line;
     // a single dash never starts a run of five, so each character is consumed once.
     pattern:
       /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.]|-(?!----))*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?/,
   },
-  {kind: 'github-token', pattern: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{30,}`)},
-  {kind: 'github-token', pattern: new RegExp(`${B}github_pat_[A-Za-z0-9_]{40,}`)},
-  {kind: 'gitlab-token', pattern: new RegExp(`${B}glpat-[A-Za-z0-9_-]{20,}`)},
-  {kind: 'slack-token', pattern: new RegExp(`${B}xox[abprs]-[A-Za-z0-9-]{10,}`)},
-  {kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9_/-]{20,})/},
-  {kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/},
-  {kind: 'anthropic-api-key', pattern: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{20,}`)},
-  {kind: 'openai-api-key', pattern: new RegExp(`${B}sk-(?!ant-)[A-Za-z0-9_-]{20,}`), random: true},
-  {kind: 'google-api-key', pattern: new RegExp(`${B}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`)},
-  {kind: 'stripe-secret-key', pattern: new RegExp(`${B}[rs]k_live_[A-Za-z0-9]{16,}`)},
-  {kind: 'groq-api-key', pattern: new RegExp(`${B}gsk_[A-Za-z0-9]{20,}`)},
-  {kind: 'huggingface-token', pattern: new RegExp(`${B}hf_[A-Za-z0-9]{30,}`), random: true},
-  {kind: 'npm-token', pattern: new RegExp(`${B}npm_[A-Za-z0-9]{36,}`)},
-  {kind: 'jwt', pattern: new RegExp(`${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`)},
-  {kind: 'bearer-token', pattern: new RegExp(`${B}[Bb]earer[ \\t]+(?<secret>[A-Za-z0-9._~+/-]{8,}=*)`), random: true},
-  {kind: 'basic-auth', pattern: new RegExp(`${B}[Bb]asic[ \\t]+(?<secret>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])`), random: true},
+  {hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], kind: 'github-token', pattern: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{30,}`)},
+  {hints: ['github_pat_'], kind: 'github-token', pattern: new RegExp(`${B}github_pat_[A-Za-z0-9_]{40,}`)},
+  {hints: ['glpat-'], kind: 'gitlab-token', pattern: new RegExp(`${B}glpat-[A-Za-z0-9_-]{20,}`)},
+  {hints: ['xox'], kind: 'slack-token', pattern: new RegExp(`${B}xox[abprs]-[A-Za-z0-9-]{10,}`)},
+  {hints: ['hooks.slack.com'], kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9_/-]{20,})/},
+  {hints: ['AKIA', 'ASIA'], kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/},
+  {hints: ['sk-ant-'], kind: 'anthropic-api-key', pattern: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{20,}`)},
+  {hints: ['sk-'], kind: 'openai-api-key', pattern: new RegExp(`${B}sk-(?!ant-)[A-Za-z0-9_-]{20,}`), random: true},
+  {hints: ['AIza'], kind: 'google-api-key', pattern: new RegExp(`${B}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`)},
+  {hints: ['k_live_'], kind: 'stripe-secret-key', pattern: new RegExp(`${B}[rs]k_live_[A-Za-z0-9]{16,}`)},
+  {hints: ['gsk_'], kind: 'groq-api-key', pattern: new RegExp(`${B}gsk_[A-Za-z0-9]{20,}`)},
+  {hints: ['hf_'], kind: 'huggingface-token', pattern: new RegExp(`${B}hf_[A-Za-z0-9]{30,}`), random: true},
+  {hints: ['npm_'], kind: 'npm-token', pattern: new RegExp(`${B}npm_[A-Za-z0-9]{36,}`)},
+  {hints: ['eyJ'], kind: 'jwt', pattern: new RegExp(`${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`)},
+  {hints: ['earer'], kind: 'bearer-token', pattern: new RegExp(`${B}[Bb]earer[ \\t]+(?<secret>[A-Za-z0-9._~+/-]{8,}=*)`), random: true},
+  {hints: ['asic'], kind: 'basic-auth', pattern: new RegExp(`${B}[Bb]asic[ \\t]+(?<secret>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])`), random: true},
   {
+    hints: ['://'],
     kind: 'url-credentials',
     pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/?#@"'<>]{0,256}:(?<secret>[^\s/?#@"'<>]{1,256})@/,
   },
@@ -198,6 +203,7 @@ function namedValueRange(name: string, value: string, offset: number): Range | u
 function formatRanges(text: string): Range[] {
   const ranges: Range[] = []
   for (const format of COMPILED) {
+    if (!format.hints.some((hint) => text.includes(hint))) continue
     for (const match of text.matchAll(format.pattern)) {
       const [start, end] = match.indices?.groups?.secret ?? match.indices![0]
       const secret = text.slice(start, end)
@@ -338,7 +344,7 @@ export function detectSecret(value: string, keyName?: string): SecretHit | undef
 
 /** Free text (a joined command line, a URL, a tool result) with every detected secret redacted. */
 export function redactText(text: string): string {
-  return applyRanges(text, textRanges(text))
+  return mapPieces(text, (piece) => applyRanges(piece, textRanges(piece)))
 }
 
 const FLAG = /^--?[A-Za-z][\w.-]*$/

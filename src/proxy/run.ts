@@ -83,6 +83,8 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
 
   const code = await exited
   await shutdown()
+  // Our stdin keeps the event loop alive after the server is gone; stop reading so the process ends.
+  process.stdin.destroy()
   return code
 }
 

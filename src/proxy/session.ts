@@ -13,6 +13,7 @@ import {
 } from './jsonrpc.js'
 import type {PinStore, ToolDefinition} from './pins.js'
 import type {ApprovalAnswer, ApprovalQuestion, PolicyPort} from './ports.js'
+import type {TextFinding} from '../detect/injection.js'
 import {redactResult, scanResult, scanTools} from './scanning.js'
 import type {Transport} from './transport.js'
 
@@ -372,6 +373,12 @@ export class ProxySession {
     switch (decoded.kind) {
       case 'violation': {
         this.refused('server', decoded.violation, decoded.detail)
+        // An answer too large to pass still ends its request, with an error instead of silence.
+        const pending = typeof decoded.id === 'number' ? this.upstreamPending.get(decoded.id) : undefined
+        if (pending && typeof decoded.id === 'number') {
+          this.upstreamResponse(errorResponse(decoded.id, ErrorCode.internal, `The server's answer was refused: ${decoded.detail}.`))
+        }
+
         return
       }
 
@@ -470,8 +477,18 @@ export class ProxySession {
   private checkResult(tool: string, result: Record<string, unknown>, requestId?: JsonRpcId): Record<string, unknown> {
     const {agent, server, policy, telemetry} = this.options
     const settings = policy.settings()
-    const findings = settings.scanning === 'off' ? [] : scanResult(result)
-    const redacted = settings.redactResults ? redactResult(result) : {result, count: 0}
+    let findings: TextFinding[]
+    let redacted: {result: Record<string, unknown>; count: number}
+    try {
+      findings = settings.scanning === 'off' ? [] : scanResult(result)
+      redacted = settings.redactResults ? redactResult(result) : {result, count: 0}
+    } catch (error) {
+      // A result that cannot be examined is not passed on unexamined.
+      this.options.log(`could not scan a result of ${tool}: ${(error as Error).message}`)
+      findings = [{kind: 'scan-failed', detail: (error as Error).message}]
+      redacted = {result: {content: [{type: 'text', text: 'agentgov could not examine this result, so it was withheld.'}], isError: true}, count: 1}
+    }
+
     if (findings.length === 0 && redacted.count === 0) return result
     const block = findings.length > 0 && settings.scanning === 'block'
     telemetry?.decision({

@@ -34,7 +34,8 @@ export class LineTransport implements Transport {
   async start(): Promise<void> {
     const splitter = new LineSplitter(
       (line) => this.ondecoded?.(decodeLine(line)),
-      (bytes) => this.ondecoded?.({kind: 'violation', violation: 'too-large', detail: `a line of ${bytes} bytes is over the limit`}),
+      (bytes, head, tail) =>
+        this.ondecoded?.({kind: 'violation', violation: 'too-large', detail: `a line of ${bytes} bytes is over the limit`, id: idAtEdges(head, tail)}),
     )
     this.input.on('data', (chunk: Buffer) => splitter.push(chunk))
     this.input.on('end', () => {
@@ -139,4 +140,17 @@ export class ChildProcessTransport implements Transport {
   kill(signal: NodeJS.Signals): void {
     if (!this.exited) this.child?.kill(signal)
   }
+}
+
+/**
+ * The id of a message too large to parse, read from its first or last bytes (SDKs write the id
+ * first or last), so the request it answers can still get its one answer.
+ */
+function idAtEdges(head: Buffer, tail: Buffer): JsonRpcId | undefined {
+  for (const edge of [head.toString('utf8'), tail.toString('utf8')]) {
+    const match = /"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")/.exec(edge)
+    if (match) return JSON.parse(match[1]) as JsonRpcId
+  }
+
+  return undefined
 }
