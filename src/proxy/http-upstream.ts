@@ -51,7 +51,10 @@ export class HttpUpstreamTransport implements Transport {
       if (this.options.mode === 'auto' && !this.fellBack && error instanceof StreamableHTTPError && FALLBACK_STATUSES.has(error.code ?? 0)) {
         this.fellBack = true
         this.options.log(`${this.url} does not speak streamable HTTP (HTTP ${error.code}); falling back to HTTP+SSE`)
-        await this.inner?.close().catch(() => {})
+        // Detach first: closing the abandoned transport must not read as the server going away.
+        const abandoned = this.inner
+        this.inner = undefined
+        await abandoned?.close().catch(() => {})
         try {
           this.inner = await this.connectSse()
           await this.inner.send(message as JSONRPCMessage)
@@ -75,7 +78,14 @@ export class HttpUpstreamTransport implements Transport {
   }
 
   private async connectSse(): Promise<SdkTransport> {
-    return this.connect(new SSEClientTransport(new URL(this.url), {requestInit: this.init(), eventSourceInit: {fetch: (url, init) => fetch(url, {...init, headers: {...this.options.headers, ...(init?.headers as Record<string, string>)}})}}))
+    // The event stream is opened with its own fetch: carry the configured headers onto it too.
+    const streamFetch: typeof fetch = (url, init) => {
+      const headers = new Headers(init?.headers)
+      for (const [name, value] of Object.entries(this.options.headers)) headers.set(name, value)
+      return fetch(url, {...init, headers})
+    }
+
+    return this.connect(new SSEClientTransport(new URL(this.url), {requestInit: this.init(), eventSourceInit: {fetch: streamFetch}}))
   }
 
   private async connect(transport: SdkTransport): Promise<SdkTransport> {
