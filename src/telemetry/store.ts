@@ -38,6 +38,12 @@ export interface WriterOptions {
   maxPending?: number
   /** How often the index learns how far a segment got, so truncation is detectable before the seal. */
   checkpointMs?: number
+  /**
+   * How long records wait to be written together (default 20 ms). Flushing on a short timer rather
+   * than every turn keeps hashing and the write off the path between a forwarded call and its
+   * answer; a process that crashes (not one that exits) can lose at most this window.
+   */
+  flushMs?: number
   now?: () => number
   onError?: (message: string) => void
 }
@@ -98,7 +104,9 @@ export class TraceWriter {
     this.pending.push(record)
     if (!this.scheduled) {
       this.scheduled = true
-      setImmediate(() => this.flushSync())
+      const flushMs = this.options.flushMs ?? 20
+      if (flushMs === 0) setImmediate(() => this.flushSync())
+      else setTimeout(() => this.flushSync(), flushMs).unref()
     }
 
     return true
