@@ -29,9 +29,22 @@ export interface ProxyRunOptions {
 /** Run one proxy until the client or the server goes; resolves with the exit code to use. */
 export async function runProxy(options: ProxyRunOptions): Promise<number> {
   const {server, stateDir, log} = options
-  // A policy that does not load means no proxy: starting without one would forward undecided calls.
-  const policy = createPolicyPort(options.policyFile, stateDir, log)
-  const telemetry = await startTelemetry(options)
+  // The server boots while the policy compiles and the trace store opens: its start-up is most of a
+  // cold start. Nothing reaches it until the session is ready, and it is stopped if the policy fails.
+  const early = options.listen || options.upstreamUrl ? undefined : await upstreamTransport(options)
+  const starting = early?.start().catch((error: Error) => error)
+  let policy: ReturnType<typeof createPolicyPort>
+  let telemetry: Telemetry
+  try {
+    // A policy that does not load means no proxy: starting without one would forward undecided calls.
+    policy = createPolicyPort(options.policyFile, stateDir, log)
+    telemetry = await startTelemetry(options)
+  } catch (error) {
+    await starting
+    await early?.close()
+    throw error
+  }
+
   const sessionFor = (agent: string, client: Transport, upstream: Transport, transport: 'pipe' | 'tcp') =>
     new ProxySession({
       agent,
@@ -59,7 +72,7 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
     return serveUntilSignalled(options, sessionFor, shutdown)
   }
 
-  const upstream = await upstreamTransport(options)
+  const upstream = early ?? (await upstreamTransport(options))
   const session = sessionFor(options.agent, new LineTransport(process.stdin, process.stdout), upstream, 'pipe')
   const exited = new Promise<number>((resolve) => {
     session.onclose = (code) => resolve(code ?? 0)

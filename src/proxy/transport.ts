@@ -79,12 +79,35 @@ export class LineTransport implements Transport {
  * there); when our client goes away the child gets EOF on stdin, then a signal after a grace period.
  */
 export class ChildProcessTransport implements Transport {
-  ondecoded?: (decoded: Decoded) => void
-  onclose?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
   onerror?: (error: Error) => void
   private child?: ChildProcess
   private lines?: LineTransport
   private exited = false
+  private starting?: Promise<void>
+  // The server is spawned before the policy and trace store are ready (it boots in parallel), so
+  // what it says before the session listens is held, not lost.
+  private decodedHandler?: (decoded: Decoded) => void
+  private closeHandler?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
+  private early: Decoded[] = []
+  private exitInfo?: {code?: number | null; signal?: NodeJS.Signals | null}
+
+  get ondecoded(): ((decoded: Decoded) => void) | undefined {
+    return this.decodedHandler
+  }
+
+  set ondecoded(handler: ((decoded: Decoded) => void) | undefined) {
+    this.decodedHandler = handler
+    if (handler) for (const decoded of this.early.splice(0)) handler(decoded)
+  }
+
+  get onclose(): ((info: {code?: number | null; signal?: NodeJS.Signals | null}) => void) | undefined {
+    return this.closeHandler
+  }
+
+  set onclose(handler: ((info: {code?: number | null; signal?: NodeJS.Signals | null}) => void) | undefined) {
+    this.closeHandler = handler
+    if (handler && this.exitInfo) handler(this.exitInfo)
+  }
 
   constructor(
     private readonly command: string,
@@ -96,7 +119,13 @@ export class ChildProcessTransport implements Transport {
     return this.child?.pid
   }
 
-  async start(): Promise<void> {
+  /** Idempotent: the proxy may start the server early, and the session starts it again. */
+  start(): Promise<void> {
+    this.starting ??= this.spawnServer()
+    return this.starting
+  }
+
+  private async spawnServer(): Promise<void> {
     const child = spawn(this.command, this.args, {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: this.options.env ?? process.env,
@@ -107,7 +136,7 @@ export class ChildProcessTransport implements Transport {
     })
     this.child = child
     const lines = new LineTransport(child.stdout, child.stdin)
-    lines.ondecoded = (decoded) => this.ondecoded?.(decoded)
+    lines.ondecoded = (decoded) => (this.decodedHandler ? this.decodedHandler(decoded) : this.early.push(decoded))
     lines.onerror = (error) => {
       // EPIPE after the child exited is expected; the exit itself is reported once below.
       if ((error as NodeJS.ErrnoException).code !== 'EPIPE') this.onerror?.(error)
@@ -123,7 +152,8 @@ export class ChildProcessTransport implements Transport {
     })
     child.once('exit', (code, signal) => {
       this.exited = true
-      this.onclose?.({code, signal})
+      this.exitInfo = {code, signal}
+      this.closeHandler?.(this.exitInfo)
     })
   }
 

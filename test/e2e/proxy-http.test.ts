@@ -153,8 +153,8 @@ describe('the token-protected streamable-HTTP face', () => {
   it('refuses malformed and oversized bodies before they reach a session', async () => {
     const duplicate = await post({authorization: `Bearer ${alice}`}, '{"jsonrpc":"2.0","id":1,"id":2,"method":"initialize"}')
     expect(duplicate.status).toBe(400)
-    expect((await duplicate.json()).error.code).toBe(-32600)
-    const huge = await post({authorization: `Bearer ${alice}`}, 'x'.repeat(65 * 1024 * 1024)).catch((error: Error) => error)
+    expect(((await duplicate.json()) as {error: {code: number}}).error.code).toBe(-32600)
+    const huge: Error | Response = await post({authorization: `Bearer ${alice}`}, 'x'.repeat(65 * 1024 * 1024)).catch((error: Error) => error)
     expect(huge instanceof Error ? 'reset' : huge.status).toMatch(/413|reset/)
   })
 })

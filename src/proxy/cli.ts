@@ -1,0 +1,73 @@
+import {AgentgovError, ExitCode} from '../errors.js'
+import type {ProxyRunOptions} from './run.js'
+
+/**
+ * The proxy's flags, as data: the oclif command (help, docs) and the fast start below read the same
+ * table, so the two can never accept different command lines.
+ */
+export const PROXY_FLAGS = {
+  agent: {description: 'Identity every decision is made and recorded for (with --listen, the token decides).'},
+  server: {description: 'Name of the MCP server (as in the client config).', required: true},
+  policy: {description: 'Policy file (default: ~/.agentgov/policy.yaml).'},
+  'upstream-url': {description: 'A remote MCP server to reach over streamable HTTP (falls back to SSE).'},
+  header: {description: 'A header for the remote server, K=V (repeatable).', multiple: true},
+  transport: {description: 'Remote transport.', options: ['auto', 'http', 'sse'], default: 'auto'},
+  listen: {description: 'Serve a streamable-HTTP face at HOST:PORT (loopback by default) instead of stdio.'},
+  tokens: {description: 'Agent token file for --listen (default: ~/.agentgov/tokens.json; see agentgov tokens).'},
+  'otlp-endpoint': {description: 'OTLP/HTTP endpoint for spans and metrics (default: OTEL_EXPORTER_OTLP_ENDPOINT).'},
+  'otlp-header': {description: 'A header for the OTLP endpoint, K=V (repeatable).', multiple: true},
+} as const satisfies Record<string, {description: string; required?: boolean; multiple?: boolean; options?: readonly string[]; default?: string}>
+
+export type ProxyFlagValues = {
+  [K in keyof typeof PROXY_FLAGS]?: (typeof PROXY_FLAGS)[K] extends {multiple: true} ? string[] : string
+}
+
+/** Check a parsed command line and turn it into what runProxy takes. */
+export function proxyOptions(flags: ProxyFlagValues, command: string[], stateDir: string, log: (message: string) => void, join: (...parts: string[]) => string): ProxyRunOptions {
+  if (flags['upstream-url'] && command.length > 0) {
+    throw new AgentgovError('Give either a server command after -- or --upstream-url, not both.', {exit: ExitCode.usage})
+  }
+
+  const listen = flags.listen ? parseListen(flags.listen) : undefined
+  if (!listen && !flags.agent) {
+    throw new AgentgovError('Missing --agent: every decision is made for an agent identity.', {exit: ExitCode.usage, hint: 'Pass --agent NAME (wrap writes the client id).'})
+  }
+
+  if (!flags.server) throw new AgentgovError('Missing --server: the name of the MCP server.', {exit: ExitCode.usage})
+  return {
+    agent: flags.agent ?? '',
+    server: flags.server,
+    listen,
+    tokensFile: flags.tokens ?? join(stateDir, 'tokens.json'),
+    policyFile: flags.policy ?? join(stateDir, 'policy.yaml'),
+    stateDir,
+    command,
+    upstreamUrl: flags['upstream-url'],
+    headers: pairs(flags.header, '--header'),
+    upstreamTransport: (flags.transport ?? 'auto') as 'auto' | 'http' | 'sse',
+    otlpEndpoint: flags['otlp-endpoint'],
+    otlpHeaders: pairs(flags['otlp-header'], '--otlp-header'),
+    log,
+  }
+}
+
+function parseListen(value: string): {host: string; port: number} {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value) ?? /^()()(\d{1,5})$/.exec(value)
+  const port = Number(match?.[3])
+  if (!match || port > 65_535) {
+    throw new AgentgovError(`--listen ${value} is not HOST:PORT.`, {exit: ExitCode.usage, hint: 'For example --listen 127.0.0.1:8765 (port 0 picks a free one).'})
+  }
+
+  return {host: match[1] || match[2] || '127.0.0.1', port}
+}
+
+function pairs(values: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const value of values ?? []) {
+    const at = value.indexOf('=')
+    if (at <= 0) throw new AgentgovError(`${flag} ${value} is not K=V.`, {exit: ExitCode.usage, hint: `Write ${flag} "Name=value".`})
+    out[value.slice(0, at).trim()] = value.slice(at + 1)
+  }
+
+  return out
+}
