@@ -21,7 +21,7 @@ export default class Approvals extends BaseCommand<typeof Approvals> {
   public async run(): Promise<object | undefined> {
     const dir = stateDir()
     if (this.jsonEnabled()) return {approvals: listApprovals(dir, {all: this.flags.all})}
-    const [{renderOnce}, {render}, {ApprovalsView}, {createElement}, {approverName}, {agentAncestor}] = await Promise.all([
+    const [{renderOnce, ensureWidth}, {render}, {ApprovalsView}, {createElement}, {approverName}, {agentAncestor}] = await Promise.all([
       import('../src/ui/render.js'),
       import('ink'),
       import('../src/ui/approvals-view.js'),
@@ -37,6 +37,7 @@ export default class Approvals extends BaseCommand<typeof Approvals> {
       return undefined
     }
 
+    ensureWidth()
     await render(view).waitUntilExit()
     return undefined
   }

@@ -7,6 +7,7 @@ import {AgentgovError, ExitCode} from '../../src/errors.js'
 import {formatDuration, parseDuration} from '../../src/policy/duration.js'
 import {addGrant} from '../../src/policy/grants.js'
 import type {Grant} from '../../src/policy/types.js'
+import {assertHuman} from '../../src/human-guard.js'
 import {ensureStateDir} from '../../src/state.js'
 
 const MAX_GRANT_SEC = 7 * 86_400
@@ -14,7 +15,7 @@ const MAX_GRANT_SEC = 7 * 86_400
 export default class GrantCreate extends BaseCommand<typeof GrantCreate> {
   static override summary = 'Let an agent use tools that need human approval, without asking, for a limited time.'
   static override description = [
-    "A grant lifts human_approval into allow for the agent's matching tools until it expires; it never lifts a deny. Running proxies pick it up within a second. Grants are made by a person: the command refuses to run without a terminal on stdin (an agent's shell tool has none), unless AGENTGOV_GRANT_NONINTERACTIVE=1 is set for scripted setups.",
+    "A grant lifts human_approval into allow for the agent's matching tools until it expires; it never lifts a deny. Running proxies pick it up within a second. Grants are made by a person: the command refuses to run without a terminal, or when started by an agent client.",
     'Exit codes: 0 granted, 2 a bad flag value (duration, missing terminal), 4 the state directory cannot be written.',
   ].join('\n\n')
 
@@ -37,15 +38,8 @@ export default class GrantCreate extends BaseCommand<typeof GrantCreate> {
     if (seconds > MAX_GRANT_SEC) throw usage(`--for ${this.flags.for} is longer than 7 days; grants are meant to be short.`)
     const tools = this.flags.tools.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean)
     if (tools.length === 0) throw usage('--tools names no tool pattern.')
-    const interactive = process.stdin.isTTY === true
-    if (!interactive && process.env.AGENTGOV_GRANT_NONINTERACTIVE !== '1') {
-      throw new AgentgovError('A grant must be made by a person at a terminal: stdin is not a terminal.', {
-        exit: ExitCode.usage,
-        hint: 'Run it in your own terminal. For scripted setups, set AGENTGOV_GRANT_NONINTERACTIVE=1.',
-      })
-    }
-
-    const createdBy = `${safeUser()}@${hostname()}${interactive ? '' : ' (non-interactive)'}`
+    assertHuman('agentgov grant')
+    const createdBy = `${safeUser()}@${hostname()}`
     const grant = addGrant(ensureStateDir(), {agent: this.flags.agent, tools, durationSec: seconds, createdBy, reason: this.flags.reason}, Date.now())
     if (this.jsonEnabled()) return grant
     const [{renderOnce}, {MessageView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])

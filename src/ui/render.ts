@@ -3,6 +3,7 @@ import type {ReactElement} from 'react'
 
 /** Render a static ink view once to stdout and wait until it is flushed. */
 export async function renderOnce(element: ReactElement): Promise<void> {
+  ensureWidth()
   const instance = render(element, {patchConsole: false, exitOnCtrlC: false})
   // waitUntilExit must be running before unmount, or the final frame can be lost.
   const exited = instance.waitUntilExit()
@@ -18,4 +19,12 @@ export function tildify(path: string, home: string): string {
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…'
+}
+
+/**
+ * A terminal that reports no size (a serial console, `script`, some CI runners) says 0 columns, and
+ * ink would then wrap after every character: assume a common width instead.
+ */
+export function ensureWidth(stream: NodeJS.WriteStream = process.stdout): void {
+  if (stream.isTTY && !stream.columns) stream.columns = 100
 }

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Inventory} from '../../src/discovery/types.js'
-import {runCli, tempDir, writeTree} from '../helpers/tree.js'
+import {runCli, runInTerminal, tempDir, writeTree} from '../helpers/tree.js'
 
 const POLICY = `version: 1
 settings:
@@ -154,15 +154,14 @@ describe('agentgov policy and grant', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toContain('terminal')
 
-    const scripted = {...env, AGENTGOV_GRANT_NONINTERACTIVE: '1'}
-    const badDuration = await runCli(['grant', '--agent', 'a', '--tools', 'x.y', '--for', 'soon'], scripted)
+    const badDuration = await runInTerminal(['grant', '--agent', 'a', '--tools', 'x.y', '--for', 'soon'], env)
     expect(badDuration.code).toBe(2)
-    const created = await runCli(['grant', '--agent', 'claude-code', '--tools', 'github.create_*', '--for', '30m', '--json'], scripted)
+    const created = await runInTerminal(['grant', '--agent', 'claude-code', '--tools', 'github.create_*', '--for', '30m'], env)
     expect(created.code).toBe(0)
-    const grant = JSON.parse(created.stdout)
+    const [grant] = JSON.parse(readFileSync(join(state, 'grants.json'), 'utf8')).grants
+    expect(created.output.replaceAll(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).toContain(grant.id)
     expect(grant.id).toMatch(/^g_[0-9a-f]{8}$/)
     expect(grant.expiresAt - grant.createdAt).toBe(30 * 60 * 1000)
-    expect(JSON.parse(readFileSync(join(state, 'grants.json'), 'utf8')).grants).toHaveLength(1)
 
     const listed = await runCli(['grant', 'list', '--json'], env)
     expect(JSON.parse(listed.stdout).grants.map((g: {id: string}) => g.id)).toEqual([grant.id])

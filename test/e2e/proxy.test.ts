@@ -1,4 +1,3 @@
-import {execFile} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -6,7 +5,7 @@ import {ElicitRequestSchema, McpError} from '@modelcontextprotocol/sdk/types.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type Connected, connectDirect, connectThroughProxy, writePolicy} from '../helpers/mcp.js'
-import {BIN, runCli, tempDir} from '../helpers/tree.js'
+import {runCli, runInTerminal, tempDir} from '../helpers/tree.js'
 
 /** The policy under test: a secret folder, reads allowed, writes behind a person, moves denied, the rest hidden. */
 function policyFor(root: string, extra = ''): string {
@@ -38,16 +37,6 @@ ${extra}`
 }
 
 const text = (result: unknown) => ((result as {content: Array<{text?: string}>}).content ?? []).map((c) => c.text ?? '').join('')
-
-/** Run a command in a real terminal, as a person would (approvals refuse to run without one). */
-function inTerminal(args: string[], env: Record<string, string>): Promise<{code: number; output: string}> {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-  return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], {env: {PATH: process.env.PATH ?? '', ...env}}, (error, stdout) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout})
-    })
-  })
-}
 
 async function pendingApprovalId(stateDir: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
@@ -119,7 +108,7 @@ describe('agentgov proxy in front of the real filesystem server', () => {
     const call = proxied.client.callTool({name: 'write_file', arguments: {path: target, content: 'ok'}})
     const id = await pendingApprovalId(state)
     expect(existsSync(target)).toBe(false)
-    const approve = await inTerminal(['approve', id], {AGENTGOV_HOME: state, HOME: state})
+    const approve = await runInTerminal(['approve', id], {AGENTGOV_HOME: state, HOME: state})
     expect(approve.output).toContain(`Approved ${id}`)
     const result = await call
     expect(result.isError).toBeFalsy()
@@ -129,7 +118,7 @@ describe('agentgov proxy in front of the real filesystem server', () => {
   it('denies a write a person denies, and one nobody answers in time', async () => {
     const denied = proxied.client.callTool({name: 'write_file', arguments: {path: join(root, 'public', 'denied.txt'), content: 'no'}})
     const id = await pendingApprovalId(state)
-    expect((await inTerminal(['deny', id], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
+    expect((await runInTerminal(['deny', id], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
     expect(text(await denied)).toContain('Not approved')
 
     const started = Date.now()
@@ -196,7 +185,7 @@ describe('approval through the client (elicitation), pins, kill switch and hot r
     expect(connected.stderr()).toContain('possible rug pull')
     await connected.close()
 
-    const accepted = await inTerminal(['pins', 'accept', 'fs', 'read_text_file'], {AGENTGOV_HOME: state, HOME: state})
+    const accepted = await runInTerminal(['pins', 'accept', 'fs', 'read_text_file'], {AGENTGOV_HOME: state, HOME: state})
     expect(accepted.output).toContain('Accepted')
     connected = await connectThroughProxy({stateDir: state, policy: policyFor(root), server: 'filesystem', serverName: 'fs', serverArgs: [root]})
     expect(text(await connected.client.callTool({name: 'read_text_file', arguments: {path: join(root, 'a.txt')}}))).toBe('a\n')
@@ -210,7 +199,7 @@ describe('approval through the client (elicitation), pins, kill switch and hot r
     expect((await runCli(['kill', '--agent', 'cursor'], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     expect((await read()).isError).toBe(true)
-    expect((await inTerminal(['revive', '--agent', 'cursor'], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
+    expect((await runInTerminal(['revive', '--agent', 'cursor'], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     expect((await read()).isError).toBeFalsy()
     await connected.close()

@@ -40,3 +40,13 @@ export function runCli(args: string[], env: Record<string, string>, cwd?: string
     )
   })
 }
+
+/** Run the CLI in a real terminal, as a person would (approvals and grants refuse to run without one). */
+export function runInTerminal(args: string[], env: Record<string, string>): Promise<{code: number; output: string}> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+  return new Promise((resolve) => {
+    execFile('script', ['-qec', command, '/dev/null'], {env: {PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env}}, (error, stdout) => {
+      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout})
+    })
+  })
+}
