@@ -2,13 +2,14 @@
 // Proxy benchmarks against the real server-everything over stdio, each compared with a direct
 // connection in the same run:
 //
-//   latency     2,000 sequential `echo` calls: p50/p99 µs direct, through the proxy, and through the
-//               proxy with OTLP export on (to a local mockotlpserver); the added cost and ratios.
+//   latency     2,000 sequential `echo` calls: p50/p99 µs direct, through a bare relay, through the
+//               proxy, and through the proxy with OTLP export on (to a minimal sink, otlp-sink.js).
 //   throughput  4,000 calls with 16 in flight: calls/s through the proxy vs direct.
 //   cold_start  spawn to initialize response, median of 10: proxy vs direct.
 //
 // Targets (issue 4 and 5): added p50 ≤ 150 µs, added p99 ≤ 1 ms, throughput ≥ 90 % of direct,
 // added cold start ≤ 100 ms, OTLP export adds ≤ 10 % at p50. Every call's answer is checked.
+import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
@@ -104,11 +105,10 @@ const CASES = {
     const direct = await sequential(launch('direct'))
     const relay = await sequential(launch('relay'))
     const proxied = await sequential(launch('proxy'))
-    const {MockOtlpServer} = await import('@elastic/mockotlpserver')
-    const receiver = new MockOtlpServer({logLevel: 'error', services: ['http'], httpHostname: '127.0.0.1', httpPort: 0, onTrace: () => {}, onMetrics: () => {}})
-    await receiver.start()
-    const exported = await sequential(launch('proxy', {OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: String(receiver.httpUrl).replace(/\/$/, '')}))
-    await receiver.close()
+    const sink = spawn(process.execPath, [join(here, 'otlp-sink.js')], {stdio: ['ignore', 'pipe', 'inherit']})
+    const sinkUrl = await new Promise((resolve) => sink.stdout.once('data', (chunk) => resolve(String(chunk).trim())))
+    const exported = await sequential(launch('proxy', {OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl}))
+    sink.kill('SIGTERM')
     const added = {added_p50_us: round(proxied.p50_us - direct.p50_us), added_p99_us: round(proxied.p99_us - direct.p99_us)}
     emit({
       case: 'latency',

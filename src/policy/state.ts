@@ -1,8 +1,8 @@
 /**
  * The limits state the proxy keeps: sliding windows of call times and lifetime totals, per key
  * (agent, agent+tool, agent+tool+arguments). Memory is bounded three ways: each key keeps at most
- * `maxEventsPerKey` times, times older than `maxWindowMs` are dropped, and past `maxKeys` keys the
- * least recently used go first.
+ * `maxEventsPerKey` times, times older than `maxWindowMs` are dropped, and past `maxKeys` keys some
+ * go: argument-set (loop) keys first, each used since the last sweep getting a second chance.
  */
 import {canonicalName} from './canonical.js'
 import {agentKey, argsKey, loopPrefix, toolKey} from './keys.js'
@@ -22,6 +22,8 @@ class Window {
   times: Float64Array
   start = 0
   size = 0
+  /** Used since the last eviction sweep: it survives the next one. */
+  touched = false
 
   constructor(capacity: number) {
     this.times = new Float64Array(capacity)
@@ -70,7 +72,10 @@ class Window {
 }
 
 export class PolicyStateStore {
+  /** Agent and tool keys: few (agents × tools), hit on every call. */
   private readonly windows = new Map<string, Window>()
+  /** Loop keys, one per argument set: unbounded in number, so these are evicted first. */
+  private readonly loops = new Map<string, Window>()
   private readonly totals = new Map<string, number>()
   private readonly maxWindowMs: number
   private readonly maxEventsPerKey: number
@@ -99,7 +104,7 @@ export class PolicyStateStore {
   }
 
   countSince(key: string, sinceMs: number): number {
-    return this.windows.get(key)?.countAfter(sinceMs) ?? 0
+    return (key.startsWith('l') ? this.loops : this.windows).get(key)?.countAfter(sinceMs) ?? 0
   }
 
   /**
@@ -112,8 +117,8 @@ export class PolicyStateStore {
     const server = canonicalName(call.server)
     const tool = canonicalName(call.tool)
     if (agent === undefined || server === undefined || tool === undefined) return
-    // Loop key first: eviction takes the least recently touched, and the evaluator skips the loop
-    // key when the tool key is quiet, so the tool key must never be evicted before its loop keys.
+    // Loop keys are evicted before tool keys: the evaluator skips the loop key when the tool key is
+    // quiet, so a tool key must outlive its loop keys.
     this.add(loopPrefix(agent, server, tool) + argsKey(call.args), now, false)
     this.add(toolKey(agent, server, tool), now, true)
     this.add(agentKey(agent), now, true)
@@ -129,33 +134,54 @@ export class PolicyStateStore {
 
   /** Keys currently held (for tests and diagnostics). */
   get size(): number {
-    return this.windows.size
+    return this.windows.size + this.loops.size
   }
 
+  /**
+   * No re-insertion per call (it made Map upkeep the proxy's largest cost): a hit only marks the
+   * window touched, and eviction gives touched windows a second chance.
+   */
   private add(key: string, now: number, counted: boolean): void {
-    let window = this.windows.get(key)
+    const map = counted ? this.windows : this.loops
+    let window = map.get(key)
     if (window) {
-      // Re-insert: Map order is then least recently used first.
-      this.windows.delete(key)
+      window.touched = true
     } else {
+      if (this.size >= this.maxKeys) this.evict()
       window = new Window(4)
-      if (this.windows.size >= this.maxKeys) this.evict()
+      map.set(key, window)
     }
 
     window.dropBefore(now - this.maxWindowMs)
     window.push(now, this.maxEventsPerKey)
-    this.windows.set(key, window)
     if (counted) this.totals.set(key, (this.totals.get(key) ?? 0) + 1)
   }
 
   private evict(): void {
     // Drop a tenth at once so eviction is not paid on every new key.
-    let drop = Math.max(1, Math.floor(this.maxKeys / 10))
-    for (const key of this.windows.keys()) {
-      if (drop-- === 0) break
-      this.windows.delete(key)
+    const want = Math.max(1, Math.floor(this.maxKeys / 10))
+    const dropped = sweep(this.loops, want)
+    if (dropped < want) sweep(this.windows, want - dropped)
+  }
+}
+
+/** Drop up to `want` untouched windows, oldest first; touched ones move to the back, untouched. */
+function sweep(map: Map<string, Window>, want: number): number {
+  let dropped = 0
+  // Entries moved to the back are visited again: two passes at most.
+  let budget = map.size * 2
+  for (const [key, window] of map) {
+    if (dropped >= want || budget-- <= 0) break
+    map.delete(key)
+    if (window.touched) {
+      window.touched = false
+      map.set(key, window)
+    } else {
+      dropped++
     }
   }
+
+  return dropped
 }
 
 /** An empty state at `now`: for `policy explain`, `policy test` and tests. */

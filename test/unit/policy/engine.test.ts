@@ -1,8 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
+
 import {PolicyError} from '../../../src/policy/compile.js'
 import {evaluate, isToolVisible} from '../../../src/policy/evaluate.js'
 import {PolicyHolder} from '../../../src/policy/holder.js'
+import {argsKey} from '../../../src/policy/keys.js'
 import {emptySnapshot, PolicyStateStore} from '../../../src/policy/state.js'
 import type {Grant} from '../../../src/policy/types.js'
 import {call, compile, decide, rules} from './helpers.js'
@@ -337,6 +339,19 @@ policies:
     expect(store.size).toBeLessThanOrEqual(100)
     for (let i = 0; i < 50; i++) store.record(call('a.c'), {action: 'allow', policy: null, rule: null, reason: ''}, 2000 + i)
     expect(store.countSince('t\u0000agent-1\u0000a\u0000c', 0)).toBe(8)
+  })
+
+  it('eviction keeps a repeated argument set (the loop being detected) and the tool\'s own window', () => {
+    const store = new PolicyStateStore({maxKeys: 100, maxEventsPerKey: 8})
+    const allow = {action: 'allow', policy: null, rule: null, reason: ''} as const
+    for (let i = 0; i < 1000; i++) {
+      store.record(call('a.b', {i}), allow, i)
+      store.record(call('a.b', {hot: true}), allow, i)
+    }
+
+    expect(store.size).toBeLessThanOrEqual(100)
+    expect(store.countSince('l\u0000agent-1\u0000a\u0000b\u0000' + argsKey({hot: true}), 0)).toBe(8)
+    expect(store.countSince('t\u0000agent-1\u0000a\u0000b', 0)).toBe(8)
   })
 })
 
