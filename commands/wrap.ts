@@ -1,8 +1,11 @@
+import {existsSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
 import {hostFromEnv} from '../src/host.js'
-import {ensureStateDir} from '../src/state.js'
+import {ensureStateDir, stateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
 import {exitCodeOf, runWrap, type WrapReport} from '../src/wrap/run.js'
 
@@ -41,6 +44,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
       ...(this.flags.policy && {policy: this.flags.policy}),
     })
     process.exitCode = exitCodeOf(report)
+    warnWithoutPolicy(this.flags.policy, report)
     if (this.jsonEnabled()) return report
     // Diffs go out verbatim: ink would wrap their long lines and break the patch.
     for (const file of report.files) if (file.diff) process.stdout.write(file.diff)
@@ -48,4 +52,17 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
     await renderOnce(createElement(WrapView, {report, home: host.home}))
     return undefined
   }
+}
+
+/**
+ * A wrapped server starts only when its policy loads (fail closed). Say so at wrap time rather than
+ * let every wrapped server fail in its client without a word.
+ */
+function warnWithoutPolicy(policy: string | undefined, report: WrapReport): void {
+  const file = resolve(policy ?? join(stateDir(), 'policy.yaml'))
+  if (existsSync(file) || report.summary.wrapped === 0) return
+  process.stderr.write(
+    `agentgov: warning: there is no policy at ${file}; the wrapped servers will refuse to start until there is one.\n` +
+      `  Create it with 'agentgov policy init'${policy ? ` --output ${file}` : ''} (or pass --policy FILE).\n`,
+  )
 }
