@@ -108,6 +108,11 @@ describe('agentgov proxy in front of the real filesystem server', () => {
     const call = proxied.client.callTool({name: 'write_file', arguments: {path: target, content: 'ok'}})
     const id = await pendingApprovalId(state)
     expect(existsSync(target)).toBe(false)
+    const listed = await runCli(['approvals'], {AGENTGOV_HOME: state, HOME: state})
+    expect(listed.stdout).toMatch(new RegExp(`${id} test-agent → fs\\.write_file`))
+    expect(listed.stdout).toContain('approved.txt')
+    const json = JSON.parse((await runCli(['approvals', '--json'], {AGENTGOV_HOME: state, HOME: state})).stdout)
+    expect(json.approvals[0]).toMatchObject({id, tool: 'write_file', rule: 'writes-need-a-person', status: 'pending'})
     const approve = await runInTerminal(['approve', id], {AGENTGOV_HOME: state, HOME: state})
     expect(approve.output).toContain(`Approved ${id}`)
     const result = await call
