@@ -1,10 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {answerApproval} from '../src/approvals/store.js'
-import {approverName} from '../src/approvals/approver.js'
+import {answerFromTerminal} from '../src/approvals/answer.js'
 import {BaseCommand} from '../src/base-command.js'
-import {assertHuman} from '../src/human-guard.js'
-import {stateDir} from '../src/state.js'
 
 export default class Deny extends BaseCommand<typeof Deny> {
   static override summary = 'Deny a call that a proxy holds for human approval.'
@@ -13,9 +10,6 @@ export default class Deny extends BaseCommand<typeof Deny> {
   static override args = {id: Args.string({description: 'Approval id (from agentgov approvals).', required: true})}
 
   public async run(): Promise<object> {
-    assertHuman('agentgov deny')
-    const approval = answerApproval(stateDir(), this.args.id, 'denied', approverName())
-    if (!this.jsonEnabled()) process.stdout.write(`Denied ${approval.id}: ${approval.agent} → ${approval.server}.${approval.tool}\n`)
-    return approval
+    return answerFromTerminal(this.args.id, 'denied', this.jsonEnabled())
   }
 }
