@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs beyond node and npm. Idempotent; a no-op when all are present.
-# (Browser tests arrive with the HTML report; chromium is added here when they do.)
+# chromium: the HTML report is opened in a real headless browser (driven by playwright-core with
+# executablePath /usr/bin/chromium), so no browser download from a CDN is ever needed.
 set -euo pipefail
 need=()
-for pkg in git; do
+for pkg in git chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -12,5 +13,5 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
