@@ -112,7 +112,7 @@ export const ASI: RiskEntry[] = [
         fired: agents.length > 0,
         reach: this.reach,
         subject: 'identity and privilege',
-        weakened: anonymous ? 'Some decisions carry no agent identity.' : undefined,
+        weakened: anonymous ? 'Some decisions carry no agent identity.' : policy.perAgentPolicies === 0 ? 'Every agent gets the same rights: no per-agent policy.' : undefined,
       })
       return {
         ...g,
@@ -150,7 +150,7 @@ export const ASI: RiskEntry[] = [
       return {
         ...g,
         controls: [`tool pinning: ${policy.pinning}`, inventory.source === 'none' ? 'no inventory' : `inventory: ${inventory.servers} server(s), ${inventory.unpinnedPackages.length} unpinned`],
-        evidence: [`${t.pinChanges.count} tool-definition change(s) (possible rug pull)${t.pinChanges.tools.length ? `: ${t.pinChanges.tools.join(', ')}` : ''}`, `${t.pinBlocks.count} call(s) to a changed tool blocked`, `${findingsFor(e, 'ASI04')} supply-chain finding(s) from discovery`],
+        evidence: [`${t.pinChanges.tools.length} changed tool definition(s) (possible rug pull)${t.pinChanges.tools.length ? `: ${t.pinChanges.tools.join(', ')} (seen ${t.pinChanges.count} time(s))` : ''}`, `${t.pinBlocks.count} call(s) to a changed tool blocked`, `${findingsFor(e, 'ASI04')} supply-chain finding(s) from discovery`],
         gaps: [
           ...(pinning ? [] : [{what: 'tool pinning is off', recommendation: 'Set settings.pinning: block.'}]),
           ...inventory.unpinnedPackages.map((s) => ({what: `${s} runs an unpinned package`, recommendation: 'Pin the package to an exact version (pkg@1.2.3).'})),

@@ -93,7 +93,7 @@ export const ROWS: Record<string, RowEntry> = {
       const t = e.runtime.trust
       if (p.pinning === 'off') return {state: 'missing', detail: 'tool pinning is off'}
       if (i.unpinnedPackages.length > 0) return {state: 'missing', detail: `${i.unpinnedPackages.length} unpinned package(s): ${i.unpinnedPackages.slice(0, 5).join(', ')}`}
-      return t.pinChanges.count > 0 ? {state: 'observed', detail: `${t.pinChanges.count} changed tool definition(s) caught (${t.pinBlocks.count} call(s) blocked)`} : {state: 'configured', detail: `pinning: ${p.pinning}; no change caught in the window`}
+      return t.pinChanges.count > 0 ? {state: 'observed', detail: `${t.pinChanges.tools.length} changed tool definition(s) caught (${t.pinBlocks.count} call(s) blocked)`} : {state: 'configured', detail: `pinning: ${p.pinning}; no change caught in the window`}
     },
   },
   'content-scanning': {

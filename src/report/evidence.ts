@@ -111,7 +111,7 @@ export class EvidenceBuilder {
     r.byAction[action]++
     bump(r.byStage, d.stage ?? 'unknown')
     const hidden = d.rule == null && d.reason !== undefined && d.reason.endsWith('is hidden by policy')
-    const rule = d.rule ?? (hidden ? '(hidden)' : '(default)')
+    const rule = d.rule ?? (hidden ? '(hidden)' : d.limit ? `(${d.limit})` : '(default)')
     bump(r.rules, rule)
     this.bucket(d.time, action)
     const agent = this.agent(d.agent)
@@ -166,7 +166,8 @@ export class EvidenceBuilder {
     if (record.trust?.ok === true && !subject.startsWith('server-request:')) return
     if (subject.startsWith('tool-pin:')) {
       hit(t.pinChanges, id)
-      const tool = `${record.server}.${subject.slice('tool-pin:'.length)}`
+      // OTLP trust spans carry no server name.
+      const tool = record.server ? `${record.server}.${subject.slice('tool-pin:'.length)}` : subject.slice('tool-pin:'.length)
       if (!t.pinChanges.tools.includes(tool) && t.pinChanges.tools.length < 50) t.pinChanges.tools.push(tool)
     } else if (subject.startsWith('tool-description:')) hit(t.descriptionFindings, id)
     else if (subject.startsWith('message:')) hit(t.protocolRefusals, id)
