@@ -141,11 +141,11 @@ export const ASI: RiskEntry[] = [
       const pinning = policy.pinning !== 'off'
       const fired = t.pinChanges.count + t.descriptionFindings.count > 0
       const g = grade({
-        configured: pinning && inventory.source !== 'none',
+        configured: pinning,
         fired,
         reach: this.reach,
         subject: 'the supply chain',
-        weakened: inventory.unpinnedPackages.length > 0 ? `${inventory.unpinnedPackages.length} server package(s) are not pinned to a version.` : policy.pinning === 'warn' ? 'Changed tools are only warned about (pinning: warn).' : undefined,
+        weakened: inventory.source === 'none' ? 'Tool pinning caught changes, but there is no inventory: the configured servers and packages were not checked.' : inventory.unpinnedPackages.length > 0 ? `${inventory.unpinnedPackages.length} server package(s) are not pinned to a version.` : policy.pinning === 'warn' ? 'Changed tools are only warned about (pinning: warn).' : undefined,
       })
       return {
         ...g,
@@ -219,11 +219,12 @@ export const ASI: RiskEntry[] = [
       const t = e.runtime.trust
       const fired = t.protocolRefusals.count + t.other.count > 0
       const g = grade({
-        configured: inventory.source !== 'none',
+        // The proxy's protocol checks are always on; the inventory adds the transports.
+        configured: true,
         fired,
         reach: this.reach,
         subject: 'agent communication',
-        weakened: inventory.plainHttp.length > 0 ? `${inventory.plainHttp.length} remote server(s) over plain HTTP.` : undefined,
+        weakened: inventory.source === 'none' ? 'No inventory: remote servers over plain HTTP were not looked for.' : inventory.plainHttp.length > 0 ? `${inventory.plainHttp.length} remote server(s) over plain HTTP.` : undefined,
       })
       return {
         ...g,
@@ -309,11 +310,11 @@ export const ASI: RiskEntry[] = [
       const fired = r.limits.kill_switch.count + r.denials.defaultDeny.count + r.denials.hidden.count > 0
       const broken = chainOk(e) === false
       const g = grade({
-        configured: policy.loaded && policy.denyByDefault && inventory.source !== 'none',
+        configured: policy.loaded && policy.denyByDefault,
         fired,
         reach: this.reach,
         subject: 'rogue agents',
-        weakened: inventory.shadow > 0 ? `${inventory.shadow} shadow server(s) are not governed.` : broken ? 'The trace chain does not verify.' : undefined,
+        weakened: inventory.source === 'none' ? 'No inventory: shadow agents and ungoverned servers were not looked for.' : inventory.shadow > 0 ? `${inventory.shadow} shadow server(s) are not governed.` : broken ? 'The trace chain does not verify.' : undefined,
       })
       return {
         ...g,
