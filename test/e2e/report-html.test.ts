@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     expect(await page.locator('table.framework').count()).toBe(5)
 
     // Rendered, not just present: the bars have a laid-out size.
-    const timeline = await page.$$eval('#chart-timeline rect.bar', (rects) => rects.map((r) => (r as SVGGraphicsElement).getBBox().height))
+    const timeline = await page.$$eval('#chart-timeline rect.bar', (rects) => rects.map((r) => (r as unknown as {getBBox(): {height: number}}).getBBox().height))
     expect(timeline.length).toBeGreaterThan(0)
     expect(timeline.every((h) => h > 0)).toBe(true)
     const agents = await page.$$eval('#chart-agents rect.bar', (rects) => rects.map((r) => r.querySelector('title')?.textContent ?? ''))
@@ -108,7 +108,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', (
     expect(statSync(shot).size).toBeGreaterThan(10_000)
 
     await page.emulateMedia({media: 'print'})
-    expect(await page.$eval('.status', (el) => getComputedStyle(el).backgroundColor)).toBe('rgba(0, 0, 0, 0)')
+    expect(await page.$eval('.status', (el) => (globalThis as unknown as {getComputedStyle(e: unknown): {backgroundColor: string}}).getComputedStyle(el).backgroundColor)).toBe('rgba(0, 0, 0, 0)')
     await page.screenshot({path: join(ARTIFACTS, 'report-print.png'), fullPage: true})
     await page.close()
   })
