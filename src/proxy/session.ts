@@ -68,6 +68,8 @@ export class ProxySession {
   private readonly inFlight = new Map<string, {upstreamId?: number; abort?: AbortController; span?: RequestSpan}>()
   private readonly tools = new Map<string, ToolDefinition>()
   private readonly changedTools = new Set<string>()
+  /** Tools whose definition carries injection signs: withheld while `scanning: block`. */
+  private readonly poisonedTools = new Set<string>()
   private toolsKnown?: Promise<void>
   private closed = false
   onclose?: (code: number | null) => void
@@ -191,6 +193,13 @@ export class ProxySession {
 
     if (this.changedTools.has(name) && policy.settings().pinning === 'block') {
       const decision: Decision = {action: 'deny', policy: null, rule: 'tool-pinning', reason: `The definition of tool "${name}" changed since it was pinned; a person must accept it with 'agentgov pins accept ${server} ${name}'.`}
+      this.record({agent, server, tool: name, stage: 'pre_tool', args}, decision, 0, request)
+      this.answer(request.id, denyResult(request.id, decision))
+      return
+    }
+
+    if (this.poisonedTools.has(name) && policy.settings().scanning === 'block') {
+      const decision: Decision = {action: 'deny', policy: null, rule: 'description-scanning', reason: `The definition of tool "${name}" carries instructions aimed at the model (scanning: block).`}
       this.record({agent, server, tool: name, stage: 'pre_tool', args}, decision, 0, request)
       this.answer(request.id, denyResult(request.id, decision))
       return
@@ -447,8 +456,12 @@ export class ProxySession {
     const tools = (result.tools as ToolDefinition[]).filter((tool) => tool && typeof tool.name === 'string')
     this.learnTools(tools)
     const blockChanged = policy.settings().pinning === 'block'
+    const blockPoisoned = policy.settings().scanning === 'block'
     const shown = tools.filter(
-      (tool) => policy.visible(agent, server, tool.name, tool.annotations as ToolAnnotations) && !(blockChanged && this.changedTools.has(tool.name)),
+      (tool) =>
+        policy.visible(agent, server, tool.name, tool.annotations as ToolAnnotations) &&
+        !(blockChanged && this.changedTools.has(tool.name)) &&
+        !(blockPoisoned && this.poisonedTools.has(tool.name)),
     )
     return {...result, tools: shown}
   }
@@ -468,7 +481,10 @@ export class ProxySession {
       }
     }
 
+    for (const tool of tools) this.poisonedTools.delete(tool.name)
     for (const {tool, findings} of scanTools(tools)) {
+      if (!this.poisonedTools.has(tool)) this.options.log(`the definition of tool "${tool}" of server "${server}" carries instructions aimed at the model: ${findings.map((f) => f.kind).join(', ')}`)
+      this.poisonedTools.add(tool)
       telemetry?.trust({agent, server, subject: `tool-description:${tool}`, ok: false, detail: findings.map((f) => f.detail).join('; ')})
     }
   }
