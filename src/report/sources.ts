@@ -67,14 +67,13 @@ async function readStoreDir(path: string, window: Window, builder: EvidenceBuild
     let prev = f?.open?.hash
     let seq = 0
     let broken = !f?.open
-    const lines = createInterface({input: createReadStream(segment.path, {encoding: 'utf8', highWaterMark: 1 << 20}), crlfDelay: Infinity})
-    for await (const line of lines) {
+    await eachLine(segment.path, (line) => {
       const c = checkLine(line)
       if (!c.ok) {
         summary.unreadable++
         if (!broken) problems.push(`record ${segment.name}:${c.seq ?? seq + 1} ${c.reason}`)
         broken = true
-        continue
+        return
       }
 
       if (!broken) {
@@ -93,19 +92,19 @@ async function readStoreDir(path: string, window: Window, builder: EvidenceBuild
 
       const time = timeOf(line)
       // Cheap pre-filter on the time member: most of a long store is outside a short window.
-      if (time !== undefined && (time < window.from || time >= window.to)) continue
+      if (time !== undefined && (time < window.from || time >= window.to)) return
       let record: DecisionRecord
       try {
         record = JSON.parse(line) as DecisionRecord
       } catch {
         summary.unreadable++
-        continue
+        return
       }
 
-      if (record.time < window.from || record.time >= window.to) continue
+      if (record.time < window.from || record.time >= window.to) return
       summary.records++
       builder.add(record, `${segment.name}:${c.seq}`)
-    }
+    })
 
     if (broken || !f) continue
     if (f.reached && (f.reached.count ?? 0) > seq) problems.push(`segment ${segment.name} ends at record ${seq} but the index saw ${f.reached.count}: records were truncated`)
@@ -165,4 +164,26 @@ function timeOf(line: string): number | undefined {
 function segmentStart(name: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(name)
   return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], +m[7]) : 0
+}
+
+/**
+ * Calls `fn` for each line of a file, streamed in 1 MiB chunks and handled synchronously within each
+ * chunk: a per-line await (readline, async generators) costs a third of a million-record pass.
+ */
+async function eachLine(path: string, fn: (line: string) => void): Promise<void> {
+  let rest = ''
+  for await (const chunk of createReadStream(path, {encoding: 'utf8', highWaterMark: 1 << 20})) {
+    const text = rest + (chunk as string)
+    let start = 0
+    let end: number
+    while ((end = text.indexOf('\n', start)) >= 0) {
+      fn(text.slice(start, end))
+      start = end + 1
+    }
+
+    rest = text.slice(start)
+  }
+
+  // A torn last line (no newline) is still a line: the chain check names it.
+  if (rest) fn(rest)
 }
