@@ -1,14 +1,7 @@
-import type {Counter, Evidence, Gap, Reach, Status} from '../src/report/types.js'
+import type {Counter, Evidence, Reach, RiskResult, Status} from '../src/report/types.js'
 
-/** What one evidence function concludes about one risk or clause. */
-export interface Assessment {
-  status: Status
-  why: string
-  controls: string[]
-  evidence: string[]
-  gaps: Gap[]
-  examples: string[]
-}
+/** What one evidence function concludes about one risk. */
+export type Assessment = Pick<RiskResult, 'controls' | 'evidence' | 'examples' | 'gaps' | 'status' | 'why'>
 
 export type EvidenceFn = (e: Evidence) => Assessment
 

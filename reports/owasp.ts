@@ -3,19 +3,10 @@
  * layer can evidence for each and one evidence function per risk. Names and gists follow
  * ../shared/reference/owasp-and-compliance.md exactly; MCP ids are the OWASP MCP Top 10 (beta).
  */
-import type {Evidence, Reach} from '../src/report/types.js'
-import {type Assessment, chainLine, chainOk, type EvidenceFn, grade, ids, pct} from './grade.js'
+import type {Evidence, RiskResult} from '../src/report/types.js'
+import {chainLine, chainOk, type EvidenceFn, grade, ids, pct} from './grade.js'
 
-export interface RiskEntry {
-  id: string
-  name: string
-  gist: string
-  canEvidence: string
-  reach: Reach
-  reachWhy: string
-  mcp: string[]
-  assess: EvidenceFn
-}
+export type RiskEntry = Pick<RiskResult, 'canEvidence' | 'gist' | 'id' | 'mcp' | 'name' | 'reach' | 'reachWhy'> & {assess: EvidenceFn}
 
 const policyGap = (e: Evidence) =>
   e.controls.policy.loaded ? [] : [{what: 'no policy loaded' + (e.controls.policy.error ? ` (${e.controls.policy.error})` : ''), recommendation: "Write one with 'agentgov policy init' and pass it with --policy."}]
@@ -335,7 +326,7 @@ export const ASI: RiskEntry[] = [
   },
 ]
 
-export function assessAll(e: Evidence): Array<Omit<RiskEntry, 'assess'> & Assessment> {
+export function assessAll(e: Evidence): RiskResult[] {
   return ASI.map((entry) => {
     const {assess, ...meta} = entry
     return {...meta, ...assess.call(entry, e)}

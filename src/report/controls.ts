@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 
 import type {Inventory} from '../discovery/types.js'
-import type {CompiledPolicy} from '../policy/index.js'
+import type {CompiledPolicy, PolicySettings} from '../policy/index.js'
 import {DEFAULT_SETTINGS} from '../policy/index.js'
 import {DEFAULT_RETENTION_DAYS} from '../telemetry/retention.js'
 import {EXEC_TOOL} from './evidence.js'
@@ -13,7 +13,6 @@ const MEMORY = /(memory|remember|store|save|upsert|index|embed|note|knowledge)/i
 /** What the policy enforces, read from its compiled form (never from the proxy's runtime). */
 export function policyControls(policy: CompiledPolicy | undefined, problem?: {file: string; error: string}): PolicyControls {
   if (!policy) {
-    const s = DEFAULT_SETTINGS
     return {
       loaded: false,
       ...(problem ?? {}),
@@ -28,12 +27,7 @@ export function policyControls(policy: CompiledPolicy | undefined, problem?: {fi
       rateLimits: 0,
       execRules: [],
       memoryRules: [],
-      pinning: s.pinning,
-      scanning: s.scanning,
-      loopDetection: s.loop.enabled,
-      recordArguments: s.recordArguments,
-      redactResults: s.redactResults,
-      approvalTimeoutSec: s.approvalTimeoutSec,
+      ...settingsControls(DEFAULT_SETTINGS),
     }
   }
 
@@ -41,7 +35,6 @@ export function policyControls(policy: CompiledPolicy | undefined, problem?: {fi
   const catchAll = rules.find((r) => r.action === 'allow' && !r.when && r.tools.some((t) => t.server === '*' && t.tool === '*'))
   const approvalRules = rules.filter((r) => r.action === 'human_approval').map((r) => ({id: r.id, tools: r.tools.map((t) => t.source)}))
   const gated = rules.filter((r) => r.action === 'human_approval' || r.action === 'deny')
-  const s = policy.settings
   return {
     loaded: true,
     file: policy.file,
@@ -57,13 +50,12 @@ export function policyControls(policy: CompiledPolicy | undefined, problem?: {fi
     rateLimits: rules.filter((r) => r.rateLimit).length + policy.policies.filter((p) => p.ast.rateLimit).length,
     execRules: gated.filter((r) => r.tools.some((t) => EXEC_TOOL.test(t.tool) || t.tool === '*')).map((r) => r.id),
     memoryRules: rules.filter((r) => r.action !== 'allow' && r.tools.some((t) => MEMORY.test(t.tool))).map((r) => r.id),
-    pinning: s.pinning,
-    scanning: s.scanning,
-    loopDetection: s.loop.enabled,
-    recordArguments: s.recordArguments,
-    redactResults: s.redactResults,
-    approvalTimeoutSec: s.approvalTimeoutSec,
+    ...settingsControls(policy.settings),
   }
+}
+
+function settingsControls(s: PolicySettings): Pick<PolicyControls, 'approvalTimeoutSec' | 'loopDetection' | 'pinning' | 'recordArguments' | 'redactResults' | 'scanning'> {
+  return {pinning: s.pinning, scanning: s.scanning, loopDetection: s.loop.enabled, recordArguments: s.recordArguments, redactResults: s.redactResults, approvalTimeoutSec: s.approvalTimeoutSec}
 }
 
 export function emptyInventoryControls(source: InventoryControls['source'], extra: {path?: string; error?: string} = {}): InventoryControls {
