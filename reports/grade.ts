@@ -15,7 +15,7 @@ export function grade(input: {configured: boolean; fired: boolean; reach: Reach;
   if (reach === 'out-of-reach') return {status: 'out-of-reach', why: `${subject} is outside what a tool-call layer can see.`}
   if (!configured && !fired) return {status: 'gap', why: `No control for ${subject} is in place and nothing in the window shows one.`}
   if (configured && !fired) return {status: 'partial', why: `Controls for ${subject} are in place but never fired in the window: no runtime evidence yet.`}
-  if (!configured) return {status: 'partial', why: `Traces show ${subject} being enforced, but the current policy does not hold the control.`}
+  if (!configured) return {status: 'partial', why: `Traces show controls for ${subject} operating, but the current policy does not hold them.`}
   if (weakened) return {status: 'partial', why: weakened}
   if (reach === 'partial') return {status: 'partial', why: `Controls for ${subject} are in place and fired, but part of this risk is beyond a tool-call layer.`}
   return {status: 'covered', why: `Controls for ${subject} are in place and fired in the window.`}

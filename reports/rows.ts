@@ -92,6 +92,7 @@ export const ROWS: Record<string, RowEntry> = {
       const i = e.controls.inventory
       const t = e.runtime.trust
       if (p.pinning === 'off') return {state: 'missing', detail: 'tool pinning is off'}
+      if (i.source === 'none') return {state: 'missing', detail: 'no inventory: server packages were not checked'}
       if (i.unpinnedPackages.length > 0) return {state: 'missing', detail: `${i.unpinnedPackages.length} unpinned package(s): ${i.unpinnedPackages.slice(0, 5).join(', ')}`}
       return t.pinChanges.count > 0 ? {state: 'observed', detail: `${t.pinChanges.tools.length} changed tool definition(s) caught (${t.pinBlocks.count} call(s) blocked)`} : {state: 'configured', detail: `pinning: ${p.pinning}; no change caught in the window`}
     },

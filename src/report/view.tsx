@@ -22,16 +22,28 @@ export function ReportView({report}: {report: Report}) {
         <Text key={n} color="yellow">! {n}</Text>
       ))}
       {(report.owasp ?? []).map((risk) => (
-        <Text key={risk.id} wrap="truncate-end">
-          {risk.id} <Text color={COLOUR[risk.status]}>{statusLabel(risk.status).padEnd(12)}</Text> {risk.name.padEnd(38)} <Text dimColor>{risk.why}</Text>
-        </Text>
+        <Box key={risk.id} flexDirection="column">
+          <Text wrap="truncate-end">
+            {risk.id} <Text color={COLOUR[risk.status]}>{statusLabel(risk.status).padEnd(12)}</Text> {risk.name}
+          </Text>
+          <Text dimColor wrap="truncate-end">
+            {'      '}
+            {risk.gaps[0] ? `${risk.why} Next: ${risk.gaps[0].recommendation}` : risk.why}
+          </Text>
+        </Box>
       ))}
       {(report.compliance ?? []).map((f) => (
         <Text key={f.id} wrap="truncate-end">
-          {f.name.padEnd(22)}{' '}
-          {f.clauses.map((c) => (
-            <Text key={c.clause} color={COLOUR[c.status]}>{c.clause} </Text>
-          ))}
+          {f.name.padEnd(22)} {f.clauses.length} clauses:{' '}
+          {(['covered', 'partial', 'gap', 'out-of-reach'] as const)
+            .map((status) => [status, f.clauses.filter((c) => c.status === status).length] as const)
+            .filter(([, n]) => n > 0)
+            .map(([status, n], i) => (
+              <Text key={status} color={COLOUR[status]}>
+                {i > 0 ? ', ' : ''}
+                {n} {statusLabel(status)}
+              </Text>
+            ))}
         </Text>
       ))}
       <Text dimColor>Full detail: --format markdown | html | json (--out FILE).</Text>
