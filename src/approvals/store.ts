@@ -120,6 +120,19 @@ export async function waitForAnswer(stateDirectory: string, approval: Approval, 
       return {outcome: ended, approver: ended, channel: 'cli'}
     }
 
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))))
+    // An abort wakes the wait at once: a proxy shutting down would otherwise exit before the next
+    // poll and leave the approval pending forever.
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', wake)
+        resolve()
+      }, Math.min(POLL_MS, Math.max(1, deadline - Date.now())))
+      signal?.addEventListener('abort', wake, {once: true})
+    })
   }
 }

@@ -1,3 +1,5 @@
+import {accessSync, constants, mkdirSync} from 'node:fs'
+
 import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
 import type {Telemetry} from '../telemetry/types.js'
 import {createApproval, waitForAnswer} from '../approvals/store.js'
@@ -146,8 +148,15 @@ async function upstreamTransport(options: ProxyRunOptions): Promise<Transport> {
 
 /** The trace store is the audit trail: if it cannot be opened the proxy does not start. */
 async function startTelemetry(options: ProxyRunOptions): Promise<Telemetry> {
-  const {createTelemetry} = await import('../telemetry/index.js')
+  const {createTelemetry, tracesDir} = await import('../telemetry/index.js')
   try {
+    // The store opens lazily: without this probe a read-only directory was found only at the first
+    // record, and the proxy went on forwarding calls it could not record. Pins and approvals live in
+    // the state directory itself.
+    const traces = tracesDir(options.stateDir)
+    mkdirSync(traces, {recursive: true})
+    accessSync(traces, constants.W_OK)
+    accessSync(options.stateDir, constants.W_OK)
     return await createTelemetry({
       stateDir: options.stateDir,
       otlpEndpoint: options.otlpEndpoint,

@@ -71,7 +71,10 @@ export class ProxySession {
   /** Tools whose definition carries injection signs: withheld while `scanning: block`. */
   private readonly poisonedTools = new Set<string>()
   private toolsKnown?: Promise<void>
+  /** Approvals being asked: close waits for them, so a cancelled one is marked and recorded before exit. */
+  private readonly asking = new Set<Promise<ApprovalAnswer>>()
   private closed = false
+  private closing = false
   onclose?: (code: number | null) => void
 
   constructor(private readonly options: SessionOptions) {}
@@ -283,7 +286,9 @@ export class ProxySession {
     const flight = this.inFlight.get(idKey(request.id))
     if (flight) flight.abort = abort
     const started = Date.now()
-    const answer = this.clientElicitation ? await this.askClient(question, abort.signal) : await this.options.askCli(question, abort.signal)
+    const asked = this.clientElicitation ? this.askClient(question, abort.signal) : this.options.askCli(question, abort.signal)
+    this.asking.add(asked)
+    const answer = await asked.finally(() => this.asking.delete(asked))
     telemetry?.approval({
       agent,
       server,
@@ -589,7 +594,8 @@ export class ProxySession {
 
   /** When the server goes, every request still waiting gets an error; when the client goes, the server is stopped. */
   async close(code: number | null, why: string): Promise<void> {
-    if (this.closed) return
+    if (this.closed || this.closing) return
+    this.closing = true
     for (const [upstreamId, pending] of this.upstreamPending) {
       this.upstreamPending.delete(upstreamId)
       pending.hop?.end({errorType: String(ErrorCode.internal), failed: true})
@@ -598,6 +604,7 @@ export class ProxySession {
     }
 
     for (const flight of this.inFlight.values()) flight.abort?.abort()
+    await Promise.allSettled([...this.asking])
     for (const key of this.inFlight.keys()) this.answer(parseIdKey(key), errorResponse(parseIdKey(key), ErrorCode.internal, `The MCP server is gone (${why}).`), true)
     this.closed = true
     await Promise.allSettled([this.options.upstream.close(), this.options.client.close()])
