@@ -26,7 +26,7 @@ const text = (result: unknown) => ((result as {content?: Array<{text?: string}>}
 
 /**
  * The user's journey of issue 8 on a fresh home: discover, policy init and one edit, wrap, every
- * wrapped entry launched exactly as its client launches it, OTLP, traces verify, unwrap.
+ * wrapped entry launched exactly as its client launches it, OTLP, traces verify, report, unwrap.
  */
 describe('a new user\'s whole journey', () => {
   const dir = tempDir('agentgov-journey-')
@@ -245,6 +245,20 @@ describe('a new user\'s whole journey', () => {
     expect(verify.code, verify.stdout + verify.stderr).toBe(0)
     const records = JSON.parse((await runCli(['traces', 'list', '--json', '--action', 'deny'], env)).stdout)
     expect(JSON.stringify(records)).toContain('fs-destructive')
+  })
+
+  it('6. agentgov report --owasp --compliance all --format html shows this evidence', async () => {
+    const inputs = ['--owasp', '--compliance', 'all', '--policy', policyFile, '--inventory', join(dir.path, 'inventory.json')]
+    const html = join(dir.path, 'report.html')
+    const written = await runCli(['report', ...inputs, '--format', 'html', '--out', html], env)
+    expect(written.code, written.stderr).toBe(0)
+    const page = readFileSync(html, 'utf8')
+    for (let n = 1; n <= 10; n++) expect(page).toContain(`ASI${String(n).padStart(2, '0')}`)
+    const report = JSON.parse((await runCli(['report', ...inputs, '--format', 'json'], env)).stdout) as {summary: {decisions: number; denials: number; approvals: number; agents: number}}
+    // The calls of step 4: five approvals answered, at least the move, the loop and the pin denied, four agents.
+    expect(report.summary.approvals).toBeGreaterThanOrEqual(5)
+    expect(report.summary.denials).toBeGreaterThanOrEqual(3)
+    expect(report.summary.agents).toBe(4)
   })
 
   it('7. unwrap --all restores every file byte for byte', async () => {
