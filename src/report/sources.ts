@@ -28,7 +28,10 @@ export function isStoreDir(path: string): boolean {
 export async function readSources(paths: readonly string[], window: Window, builder: EvidenceBuilder, options: {verify: boolean}): Promise<SourceSummary[]> {
   const summaries: SourceSummary[] = []
   for (const path of paths) {
-    if (isStoreDir(path)) summaries.push(await readStoreDir(path, window, builder, options.verify))
+    if (!existsSync(path)) {
+      // The default store does not exist until a proxy has run: say so in the report, as for any path.
+      summaries.push({kind: /\.jsonl?$/i.test(path) ? 'otlp-json' : 'store', path, records: 0, unreadable: 0, error: 'no such file or directory'})
+    } else if (isStoreDir(path)) summaries.push(await readStoreDir(path, window, builder, options.verify))
     else summaries.push(await readOtlpFile(path, window, builder))
   }
 
@@ -121,7 +124,6 @@ async function readStoreDir(path: string, window: Window, builder: EvidenceBuild
 
 async function readOtlpFile(path: string, window: Window, builder: EvidenceBuilder): Promise<SourceSummary> {
   const summary: SourceSummary = {kind: 'otlp-json', path, records: 0, unreadable: 0}
-  if (!existsSync(path)) return {...summary, error: 'no such file'}
   try {
     const lines = createInterface({input: createReadStream(path, 'utf8'), crlfDelay: Infinity})
     for await (const line of lines) {

@@ -193,6 +193,15 @@ describe('agentgov report over traces of real proxies', () => {
     expect(risk(empty, 'ASI02').why).toMatch(/never fired/)
   })
 
+  it('reports a trace store that does not exist yet', async () => {
+    const fresh = join(dir.path, 'fresh-home')
+    const result = await runCli(['report', '--owasp', '--format', 'json', '--inventory', inventoryFile], {AGENTGOV_HOME: fresh, HOME: fresh})
+    expect(result.code).toBe(0)
+    const r = JSON.parse(result.stdout) as Report
+    expect(r.sources).toEqual([{kind: 'store', path: join(fresh, 'traces'), records: 0, unreadable: 0, error: 'no such file or directory'}])
+    expect(r.notes[0]).toBe(`${join(fresh, 'traces')} could not be read: no such file or directory.`)
+  })
+
   it('reports a missing policy and a missing inventory without failing', async () => {
     const none = await report(['--policy', join(dir.path, 'nope.yaml'), '--inventory', join(dir.path, 'nope.json')])
     expect(none.notes.join('\n')).toMatch(/No policy loaded from .*nope\.yaml: no such file/)
