@@ -34,9 +34,11 @@ describe('faults: nothing lost, nothing hung', () => {
   it('a server flooding stderr: every call is still answered and recorded', async () => {
     const dir = tempDir()
     // 8 MB of noise on stderr while the server works; the proxy passes it through without stalling stdout.
-    const flood = `node -e 'const b=Buffer.alloc(65536,120);let n=128;const w=()=>{while(n-->0){if(!process.stderr.write(b))return process.stderr.once("drain",w)}};w()' & exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVERS.everything)} stdio`
+    // The flood starts once the server is up, so it competes with calls rather than with the boot.
+    const flood = `(sleep 0.5; node -e 'const b=Buffer.alloc(65536,120);let n=128;const w=()=>{while(n-->0){if(!process.stderr.write(b))return process.stderr.once("drain",w)}};w()') & exec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVERS.everything)} stdio`
     const proxy = startRawProxy({stateDir: dir.path, policy: ECHO_POLICY, command: ['/bin/sh', '-c', flood]})
     await proxy.initialize()
+    for (let i = 0; i < 200 && proxy.stderr().length < 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 25))
     for (let i = 1; i <= 20; i++) proxy.send(call(i, 'echo', {message: `m${i}`}))
     for (let i = 1; i <= 20; i++) expect(resultText(await proxy.next(isAnswerTo(i)))).toBe(`Echo: m${i}`)
     for (let i = 0; i < 100 && proxy.stderr().length < 8 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 50))
