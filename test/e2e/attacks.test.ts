@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type Connected, connectThroughProxy, SERVERS} from '../helpers/mcp.js'
 import {call, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
-import {runCli, tempDir} from '../helpers/tree.js'
+import {eventually, runCli, tempDir} from '../helpers/tree.js'
 
 const POISONED = join(import.meta.dirname, '..', 'fixtures', 'servers', 'poisoned.mjs')
 
@@ -87,7 +87,10 @@ describe('tool-name attacks against a policy that allows only qualified names', 
       expect(resultText(answer), label).not.toMatch(/PATH|Echo:/)
     }
 
-    const recorded = decisions(dir.path).filter((d) => d.action === 'deny')
+    const recorded = await eventually(
+      () => decisions(dir.path).filter((d) => d.action === 'deny'),
+      (denies) => denies.length >= spellings.length,
+    )
     expect(recorded.length).toBeGreaterThanOrEqual(spellings.length)
   })
 
@@ -178,7 +181,8 @@ policies:
     const result = await read(`${root}/public/${'a'.repeat(10 * 1024 * 1024)}/../../secret/key.txt`)
     expect(result.isError).toBe(true)
     expect(text(result)).not.toContain('secret inside')
-    expect(decisions(state).some((d) => d.rule === 'nothing-else' || d.rule === 'public-only')).toBe(true)
+    const recorded = await eventually(() => decisions(state), (all) => all.some((d) => d.rule === 'nothing-else' || d.rule === 'public-only'))
+    expect(recorded.some((d) => d.rule === 'nothing-else' || d.rule === 'public-only')).toBe(true)
   })
 })
 

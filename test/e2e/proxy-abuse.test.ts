@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {call, childPids, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
 import {SERVERS} from '../helpers/mcp.js'
-import {tempDir} from '../helpers/tree.js'
+import {eventually, tempDir} from '../helpers/tree.js'
 
 const POLICY = `policies:
   - name: abuse
@@ -92,9 +92,13 @@ describe('the proxy under abuse from the client', () => {
     expect(errorCode(await proxy.next(isAnswerTo(13), 30_000))).toBe(-32602)
   })
 
-  it('records what it refused in the trace store', () => {
-    const dirs = readdirSync(`${dir.path}/traces`, {recursive: true}) as string[]
-    const text = dirs.filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(`${dir.path}/traces/${f}`, 'utf8')).join('')
+  it('records what it refused in the trace store', async () => {
+    const read = () => {
+      const files = readdirSync(`${dir.path}/traces`, {recursive: true}) as string[]
+      return files.filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(`${dir.path}/traces/${f}`, 'utf8')).join('')
+    }
+
+    const text = await eventually(read, (all) => all.includes('notification-as-request'))
     expect(text).toContain('message:client:duplicate-keys')
     expect(text).toContain('message:client:batch')
     expect(text).toContain('message:client:notification-as-request')

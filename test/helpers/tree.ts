@@ -50,3 +50,18 @@ export function runInTerminal(args: string[], env: Record<string, string>): Prom
     })
   })
 }
+
+/**
+ * Read until the value is as expected or time runs out: the trace store writes on a short timer, so a
+ * test reading it while a proxy runs waits for the records rather than racing them.
+ */
+export async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let value = read()
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    value = read()
+  }
+
+  return value
+}
