@@ -5,6 +5,8 @@ import {evaluate, grantsReader, isToolVisible, PolicyHolder, PolicyStateStore} f
 import {watchKilled} from './killswitch.js'
 import type {PolicyPort} from './ports.js'
 
+const STRICTNESS = {allow: 0, audit: 1, human_approval: 2, deny: 3} as const
+
 export interface PolicyBinding extends PolicyPort {
   close(): void
 }
@@ -26,11 +28,17 @@ export function createPolicyPort(file: string, stateDirectory: string, log: (mes
   })
 
   return {
-    decide(call) {
+    decide(call, variants = []) {
       const now = Date.now()
       state.setGrants(grants(now))
       // Snapshot, evaluate and record in one synchronous step, so windows cannot move in between.
-      const decision = evaluate(holder.current, call, state.snapshot(now))
+      const snapshot = state.snapshot(now)
+      let decision = evaluate(holder.current, call, snapshot)
+      for (const args of variants) {
+        const other = evaluate(holder.current, {...call, args}, snapshot)
+        if (STRICTNESS[other.action] > STRICTNESS[decision.action]) decision = other
+      }
+
       state.record(call, decision, now)
       return decision
     },

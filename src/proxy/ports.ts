@@ -5,8 +5,12 @@ import type {Decision, PolicyCall, PolicySettings, ToolAnnotations} from '../pol
  * tests can bind a fixed policy. Kept this narrow so the pump never depends on how rules are stored.
  */
 export interface PolicyPort {
-  /** Evaluate and record the call in the limits state (rate and loop windows). */
-  decide(call: PolicyCall): Decision
+  /**
+   * Evaluate and record the call in the limits state (rate and loop windows). `variants`: the same
+   * call with other readings of its arguments (symlinks followed); the strictest decision wins. The
+   * call is recorded once.
+   */
+  decide(call: PolicyCall, variants?: ReadonlyArray<Readonly<Record<string, unknown>>>): Decision
   /** False when every call of the tool would be denied whatever its arguments: hidden from tools/list. */
   visible(agent: string, server: string, tool: string, annotations?: ToolAnnotations): boolean
   settings(): PolicySettings

@@ -12,6 +12,7 @@ import {
   type JsonRpcResponse,
 } from './jsonrpc.js'
 import type {PinStore, ToolDefinition} from './pins.js'
+import {realPathVariant} from './real-paths.js'
 import type {ApprovalAnswer, ApprovalQuestion, PolicyPort} from './ports.js'
 import type {TextFinding} from '../detect/injection.js'
 import {redactResult, scanResult, scanTools} from './scanning.js'
@@ -119,7 +120,21 @@ export class ProxySession {
     }
   }
 
+  /** Whatever goes wrong while deciding, the request is answered with an error and never forwarded. */
+  private failedClosed(request: JsonRpcRequest, error: Error): void {
+    this.options.log(`could not decide ${request.method}: ${error.message}; the call was refused`)
+    this.answer(request.id, errorResponse(request.id, ErrorCode.internal, 'agentgov could not decide this call, so it was not forwarded.'), true)
+  }
+
   private clientRequest(request: JsonRpcRequest): void {
+    try {
+      this.routeRequest(request)
+    } catch (error) {
+      this.failedClosed(request, error as Error)
+    }
+  }
+
+  private routeRequest(request: JsonRpcRequest): void {
     const key = idKey(request.id)
     if (this.inFlight.has(key)) {
       this.refused('client', 'id-reuse', `request id ${JSON.stringify(request.id)} is still in flight`)
@@ -155,7 +170,7 @@ export class ProxySession {
       }
 
       case 'tools/call': {
-        void this.gateToolCall(request)
+        this.gateToolCall(request).catch((error: Error) => this.failedClosed(request, error))
         return
       }
 
@@ -209,7 +224,8 @@ export class ProxySession {
     }
 
     const call: PolicyCall = {agent, server, tool: name, stage: 'pre_tool', args, annotations}
-    const decision = this.decide(call, request)
+    const real = realPathVariant(args)
+    const decision = this.decide(call, request, real ? [real] : [])
     if (decision.action === 'allow' || decision.action === 'audit') {
       this.forward(request, name)
       return
@@ -239,9 +255,9 @@ export class ProxySession {
     else this.answer(request.id, errorResponse(request.id, ErrorCode.invalidParams, `Denied by policy${decision.rule ? ` (rule ${decision.rule})` : ''}: ${decision.reason}`))
   }
 
-  private decide(call: PolicyCall, request: JsonRpcRequest): Decision {
+  private decide(call: PolicyCall, request: JsonRpcRequest, variants: Array<Record<string, unknown>> = []): Decision {
     const started = process.hrtime.bigint()
-    const decision = this.options.policy.decide(call)
+    const decision = this.options.policy.decide(call, variants)
     const latencyUs = Number(process.hrtime.bigint() - started) / 1000
     this.record(call, decision, latencyUs, request)
     return decision

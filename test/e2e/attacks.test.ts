@@ -163,18 +163,20 @@ policies:
     }
   })
 
-  it('a symlink out of every root: the policy allows the lexical path, the server\'s own root check refuses it', async () => {
+  it('a symlink out of every root is denied by the policy, on where it leads', async () => {
     const result = await read(join(root, 'public', 'escape'))
     expect(result.isError).toBe(true)
     expect(text(result)).not.toContain('outside every root')
-    expect(text(result)).not.toContain('Denied by agentgov')
+    expect(text(result)).toContain('Denied by agentgov policy (rule nothing-else)')
   })
 
-  it('a symlink inside the server root into a denied folder: the policy decides on the lexical path (documented limit)', async () => {
-    // `under` normalises lexically and does no I/O, so the link is judged by where it sits, not by
-    // where it points: the server follows it. This test pins the limit documented in docs/security.md.
+  it('a symlink inside the server root into a denied folder is denied on where it leads', async () => {
     const result = await read(join(root, 'public', 'sideways'))
-    expect(text(result)).toBe('secret inside the server root\n')
+    expect(result.isError).toBe(true)
+    expect(text(result)).not.toContain('secret inside')
+    expect(text(result)).toContain('rule nothing-else')
+    // The real file under a public name is still readable: the link is judged by its target only.
+    expect(text(await read(join(root, 'public', 'ok.txt')))).toBe('public\n')
   })
 
   it('decides a 10 MB path argument without crashing, and records it', async () => {
