@@ -63,7 +63,7 @@ function realPathOf(path: string): string {
   const tail: string[] = []
   for (let depth = 0; depth < 256; depth++) {
     try {
-      const real = realpathSync(head)
+      const real = realpathSync.native(head)
       return tail.length === 0 ? real : join(real, ...tail.reverse())
     } catch {
       const parent = dirname(head)
