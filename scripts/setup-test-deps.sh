@@ -5,7 +5,8 @@
 set -euo pipefail
 need=()
 for pkg in git chromium; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  # `dpkg -s` also succeeds for a removed package whose config files remain: ask for "installed".
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
