@@ -223,6 +223,14 @@ export class ProxySession {
       return
     }
 
+    // Governance without a trace is a promise: once the trace store cannot write (a full disk),
+    // calls are refused rather than forwarded unrecorded.
+    if ((this.options.telemetry?.stats().storeErrors ?? 0) > 0) {
+      this.options.log(`refused ${server}.${name}: the trace store cannot be written`)
+      this.answer(request.id, denyResult(request.id, {action: 'deny', policy: null, rule: 'trace-store', reason: 'The trace store cannot be written (is the disk full?); calls are refused until agentgov can record them again. Restart the server after freeing space.'}))
+      return
+    }
+
     const call: PolicyCall = {agent, server, tool: name, stage: 'pre_tool', args, annotations}
     const real = realPathVariant(args)
     const decision = this.decide(call, request, real ? [real] : [])

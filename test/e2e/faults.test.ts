@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -168,5 +168,70 @@ policies:
     expect(kinds).toContain('decision:write_file')
     expect(kinds).toContain('approval:write_file')
     dir.cleanup()
+  })
+})
+
+/** A tiny filesystem to fill up: needs root (CI and these machines run as root). */
+function mountTiny(path: string): boolean {
+  try {
+    mkdirSync(path, {recursive: true})
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', path], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('a full disk under the trace store', () => {
+  it.skipIf(process.getuid?.() !== 0)('refuses calls once decisions cannot be recorded, instead of forwarding them untraced', async () => {
+    const dir = tempDir()
+    const state = join(dir.path, 'state')
+    expect(mountTiny(state)).toBe(true)
+    try {
+      const proxy = startRawProxy({stateDir: state, policy: ECHO_POLICY})
+      await proxy.initialize()
+      proxy.send(call(1, 'echo', {message: 'before'}))
+      expect(resultText(await proxy.next(isAnswerTo(1)))).toBe('Echo: before')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      // Fill the disk to the last byte.
+      try {
+        writeFileSync(join(state, 'filler'), Buffer.alloc(1024 * 1024))
+      } catch {
+        // ENOSPC: what was written stays and the disk is full.
+      }
+
+      const answers: string[] = []
+      for (let id = 2; id < 30; id++) {
+        proxy.send(call(id, 'echo', {message: `after ${id}`}))
+        answers.push(resultText(await proxy.next(isAnswerTo(id))))
+        await new Promise((resolve) => setTimeout(resolve, 40))
+      }
+
+      const firstRefusal = answers.findIndex((text) => text.includes('trace store cannot be written'))
+      expect(firstRefusal).toBeGreaterThanOrEqual(0)
+      expect(answers.slice(firstRefusal).every((text) => text.includes('trace store cannot be written'))).toBe(true)
+      expect(proxy.stderr()).toContain('cannot write the trace store')
+      proxy.child.kill()
+      await proxy.exited
+      // Calls kept going while the last free bytes took their records; what is missing is at most
+      // the one batch being written when the disk filled (it is counted and warned about).
+      const forwarded = 1 + answers.filter((text) => text.startsWith('Echo:')).length
+      // The write that hit the full disk left a torn last line (verify reports it): read whole lines only.
+      const lines = (readdirSync(join(state, 'traces'), {recursive: true}) as string[])
+        .filter((f) => f.endsWith('.jsonl') && !f.startsWith('index'))
+        .flatMap((f) => readFileSync(join(state, 'traces', f), 'utf8').split('\n'))
+      const whole = lines.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>]
+        } catch {
+          return []
+        }
+      })
+      const recorded = whole.filter((r) => r.kind === 'decision' && r.tool === 'echo' && r.action === 'allow').length
+      expect(forwarded - recorded).toBeLessThanOrEqual(1)
+    } finally {
+      execFileSync('umount', ['-l', state])
+      dir.cleanup()
+    }
   })
 })
