@@ -225,9 +225,9 @@ export class ProxySession {
 
     // Governance without a trace is a promise: once the trace store cannot write (a full disk),
     // calls are refused rather than forwarded unrecorded.
-    if ((this.options.telemetry?.stats().storeErrors ?? 0) > 0) {
+    if (this.options.telemetry?.stats().storeFailing) {
       this.options.log(`refused ${server}.${name}: the trace store cannot be written`)
-      this.answer(request.id, denyResult(request.id, {action: 'deny', policy: null, rule: 'trace-store', reason: 'The trace store cannot be written (is the disk full?); calls are refused until agentgov can record them again. Restart the server after freeing space.'}))
+      this.answer(request.id, denyResult(request.id, {action: 'deny', policy: null, rule: 'trace-store', reason: 'The trace store cannot be written (is the disk full?); calls are refused until agentgov can record them again.'}))
       return
     }
 

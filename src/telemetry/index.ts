@@ -132,6 +132,7 @@ class Recorder implements Telemetry {
     return {
       stored: this.writer?.stats.stored ?? 0,
       storeErrors: (this.writer?.stats.dropped ?? 0) + this.internalErrors,
+      storeFailing: this.writer?.stats.failing ?? false,
       droppedSpans: this.runtime?.droppedSpans ?? 0,
       failedMetricExports: this.runtime?.failedMetricExports ?? 0,
     }

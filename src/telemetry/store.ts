@@ -28,6 +28,8 @@ const LOCK_FILE = 'index.lock'
 const SEGMENT_SUFFIX = '.jsonl'
 const SEGMENT_NAME = /^\d{8}T\d{9}Z-\d+-[0-9a-f]{6}$/
 const DAY_MS = 86_400_000
+/** How soon a failed write is tried again. */
+const RETRY_MS = 500
 /** A lock older than this belongs to a writer that died inside the critical section. */
 const STALE_LOCK_MS = 5000
 
@@ -52,6 +54,8 @@ export interface WriterStats {
   stored: number
   dropped: number
   errors: number
+  /** The last write failed and records wait for a retry (a full disk, a permission lost). */
+  failing: boolean
 }
 
 interface OpenSegment {
@@ -71,7 +75,9 @@ interface OpenSegment {
  * nothing queued is lost when a proxy exits.
  */
 export class TraceWriter {
-  readonly stats: WriterStats = {stored: 0, dropped: 0, errors: 0}
+  readonly stats: WriterStats = {stored: 0, dropped: 0, errors: 0, failing: false}
+  /** Records of the batch being written that reached the disk whole (not to be written twice). */
+  private batchWritten = 0
   private readonly pending: DecisionRecord[] = []
   private segment: OpenSegment | undefined
   private scheduled = false
@@ -119,16 +125,32 @@ export class TraceWriter {
     const batch = this.pending.splice(0, this.pending.length)
     try {
       this.writeBatch(batch)
+      this.stats.failing = false
     } catch (error) {
-      this.fail(`cannot write the trace store in ${this.dir}: ${(error as Error).message}`, batch.length)
+      // Keep what did not reach the disk: it goes to a fresh segment once the store can write again
+      // (space freed). Only what does not fit the queue is dropped, and counted.
+      const unwritten = batch.slice(this.batchWritten)
+      const kept = unwritten.slice(0, Math.max(0, this.maxPending - this.pending.length))
+      this.pending.unshift(...kept)
+      this.stats.failing = true
+      this.fail(`cannot write the trace store in ${this.dir}: ${(error as Error).message}`, unwritten.length - kept.length)
       this.abandonSegment()
+      this.retryLater()
     }
+  }
+
+  private retryLater(): void {
+    if (this.scheduled || this.closed) return
+    this.scheduled = true
+    setTimeout(() => this.flushSync(), RETRY_MS).unref()
   }
 
   /** Flush, seal the segment in the index and stop; later appends are dropped and counted. */
   close(): void {
     if (this.closed) return
     this.flushSync()
+    // Still failing at exit: what waits is lost, and counted as such.
+    this.stats.dropped += this.pending.splice(0, this.pending.length).length
     this.closed = true
     process.removeListener('exit', this.exitHook)
     const segment = this.segment
@@ -143,12 +165,16 @@ export class TraceWriter {
   }
 
   private writeBatch(batch: DecisionRecord[]): void {
+    this.batchWritten = 0
+    let inChunk = 0
     let chunk = ''
     let segment = this.currentSegment(batch[0].time)
     let {seq, last, bytes} = segment
     for (const record of batch) {
       if (bytes >= this.maxSegmentBytes || dayOf(record.time) !== segment.day) {
         this.commit(segment, chunk, seq, last, bytes)
+        this.batchWritten += inChunk
+        inChunk = 0
         chunk = ''
         this.rotate(record.time)
         segment = this.currentSegment(record.time)
@@ -158,11 +184,13 @@ export class TraceWriter {
       seq++
       const {line, hash} = sealLine(last, seq, redactRecord(record) as unknown as Record<string, unknown>)
       chunk += line + '\n'
+      inChunk++
       bytes += Buffer.byteLength(line) + 1
       last = hash
     }
 
     this.commit(segment, chunk, seq, last, bytes)
+    this.batchWritten += inChunk
     const now = this.now()
     if (now - segment.checkpointAt >= this.checkpointMs && segment.seq > segment.checkpointSeq) this.checkpoint(segment, now)
   }

@@ -140,6 +140,8 @@ export interface TelemetryStats {
   droppedSpans: number
   /** Metric export rounds that failed. */
   failedMetricExports: number
+  /** The store's last write failed; records wait for a retry. The proxy refuses calls meanwhile. */
+  storeFailing: boolean
 }
 
 export interface TelemetryOptions {
