@@ -11,9 +11,10 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, sep} from 'node:path'
-import {clearInterval, setInterval} from 'node:timers'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
 import {monitorEventLoopDelay} from 'node:perf_hooks'
+
+import {importDist, sampleRss} from './lib.js'
 
 const BENCH = 'discover'
 const GENERATOR_VERSION = 4
@@ -30,7 +31,6 @@ const treeDir = join(work, 'repos')
 const homeDir = join(work, 'home')
 // Beside the tree, not in it: the scanner would count it as a file of the tree.
 const expectedFile = join(work, 'repos-expected.json')
-const dist = join(root, 'dist', 'src')
 
 // ---------------------------------------------------------------------------------------------
 // Cases.
@@ -73,7 +73,7 @@ async function benchRepos() {
     repositories: first.value.repositories.length,
     frameworks: first.value.repositories.reduce((n, r) => n + r.frameworks.length, 0),
     config_files: first.value.configFiles.length,
-    rss_mb: peak.stop(),
+    rss_mb: round(peak.stop() / (1024 * 1024)),
     event_loop_max_ms: round(loop.max / 1e6),
     target_ms: TARGETS.repos,
     ...(stub ? {clients: 'stub'} : {}),
@@ -116,7 +116,7 @@ async function benchMachine() {
     max_us: Math.round(sorted.at(-1) * 1000),
     files: written.length,
     reads: first.value.length,
-    rss_mb: peak.stop(),
+    rss_mb: round(peak.stop() / (1024 * 1024)),
     target_ms: TARGETS.machine,
     ...(stub ? {clients: 'stub'} : {}),
   })
@@ -184,11 +184,6 @@ function rel(from, to) {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-async function importDist(path) {
-  const file = join(dist, path)
-  if (!existsSync(file)) throw new Error(`${relative(root, file)} does not exist`)
-  return import(pathToFileURL(file).href)
-}
 
 /** The real catalogue; a small stand-in when it cannot load yet, said so in the figures line. */
 async function loadClients() {
@@ -216,20 +211,6 @@ async function timed(fn) {
   return {value, ms: Number(process.hrtime.bigint() - start) / 1e6}
 }
 
-/** Peak RSS: sampled while running, and the kernel's high-water mark, whichever is larger. */
-function sampleRss() {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 5)
-  return {
-    stop() {
-      clearInterval(timer)
-      const maxRss = process.resourceUsage().maxRSS * 1024
-      return round(Math.max(peak, maxRss) / (1024 * 1024))
-    },
-  }
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b)

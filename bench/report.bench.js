@@ -7,8 +7,9 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
-import {clearInterval, setInterval} from 'node:timers'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
+
+import {importDist, sampleRss} from './lib.js'
 
 const BENCH = 'report'
 const GENERATOR_VERSION = 1
@@ -21,7 +22,6 @@ const root = join(here, '..')
 const work = join(here, '.work', 'report')
 const storeDir = join(work, 'store-1m')
 const stampFile = join(work, 'store-1m.json')
-const dist = join(root, 'dist', 'src')
 
 /** Record i of the generated store: the same function generates it and predicts the report's figures. */
 function recordAt(i, base) {
@@ -141,25 +141,7 @@ async function generate(dir, base) {
   for (const w of writers) w.close()
 }
 
-async function importDist(path) {
-  const file = join(dist, path)
-  if (!existsSync(file)) throw new Error(`${relative(root, file)} does not exist`)
-  return import(pathToFileURL(file).href)
-}
 
-/** Peak RSS: sampled while running, and the kernel's high-water mark, whichever is larger. */
-function sampleRss() {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss())
-  }, 5)
-  return {
-    stop() {
-      clearInterval(timer)
-      return Math.max(peak, process.resourceUsage().maxRSS * 1024)
-    },
-  }
-}
 
 if (process.argv[2] === '--generate') await generate(process.argv[3], Number(process.argv[4]))
 else await bench()

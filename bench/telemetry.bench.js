@@ -14,7 +14,9 @@ import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
 import {setImmediate} from 'node:timers'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
+
+import {importDist} from './lib.js'
 
 const BENCH = 'telemetry'
 const GENERATOR_VERSION = 2
@@ -26,7 +28,6 @@ const TARGETS = {append_records_s: 50_000, verify_ms: 5000}
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
 const work = join(here, '.work', 'telemetry')
-const dist = join(root, 'dist', 'src')
 
 const CASES = {append: benchAppend, verify: benchVerify, decision: benchDecision}
 
@@ -192,11 +193,6 @@ async function generate(dir) {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-async function importDist(path) {
-  const file = join(dist, path)
-  if (!existsSync(file)) throw new Error(`${relative(root, file)} does not exist`)
-  return import(pathToFileURL(file).href)
-}
 
 function percentile(values, p) {
   const sorted = Float64Array.from(values).sort()

@@ -8,7 +8,9 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
+
+import {importDist} from './lib.js'
 
 const BENCH = 'wrap'
 const TARGET_MS = 1000
@@ -21,11 +23,6 @@ const state = join(work, 'state')
 const bin = join(root, 'bin', 'run.js')
 const fixtures = join(root, 'test', 'fixtures', 'clients')
 
-async function importDist(path) {
-  const file = join(root, 'dist', 'src', path)
-  if (!existsSync(file)) throw new Error(`${relative(root, file)} does not exist; run npm run build`)
-  return import(pathToFileURL(file).href)
-}
 
 function fixtureFor(clientId, format) {
   const dir = join(fixtures, clientId)
