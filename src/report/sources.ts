@@ -1,14 +1,12 @@
 import {createReadStream, existsSync, statSync} from 'node:fs'
-import {createInterface} from 'node:readline'
 
 import {checkLine} from '../telemetry/chain.js'
-import {recordsOf as otlpRecordsOf} from '../telemetry/otlp-json.js'
+import {streamOtlpJsonFile} from '../telemetry/otlp-json.js'
 import {type IndexEntry, listSegments, readIndex} from '../telemetry/store.js'
 import type {DecisionRecord} from '../telemetry/types.js'
 import type {EvidenceBuilder} from './evidence.js'
 import type {SourceSummary, Window} from './types.js'
 
-type ExportTraceServiceRequest = Parameters<typeof otlpRecordsOf>[0]
 
 /** A store directory holds segments and an index; anything else named is read as OTLP JSON lines. */
 export function isStoreDir(path: string): boolean {
@@ -125,22 +123,10 @@ async function readStoreDir(path: string, window: Window, builder: EvidenceBuild
 async function readOtlpFile(path: string, window: Window, builder: EvidenceBuilder): Promise<SourceSummary> {
   const summary: SourceSummary = {kind: 'otlp-json', path, records: 0, unreadable: 0}
   try {
-    const lines = createInterface({input: createReadStream(path, 'utf8'), crlfDelay: Infinity})
-    for await (const line of lines) {
-      if (!line.trim()) continue
-      let request: ExportTraceServiceRequest
-      try {
-        request = JSON.parse(line) as ExportTraceServiceRequest
-      } catch {
-        summary.unreadable++
-        continue
-      }
-
-      for (const record of otlpRecordsOf(request)) {
-        if (record.time < window.from || record.time >= window.to) continue
-        summary.records++
-        builder.add(record, record.traceId)
-      }
+    for await (const record of streamOtlpJsonFile(path, () => summary.unreadable++)) {
+      if (record.time < window.from || record.time >= window.to) continue
+      summary.records++
+      builder.add(record, record.traceId)
     }
   } catch (error) {
     summary.error = (error as Error).message

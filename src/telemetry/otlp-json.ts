@@ -118,6 +118,18 @@ export async function readOtlpJsonFile(path: string, window: {since?: number; un
   const until = window.until ?? Infinity
   const records: DecisionRecord[] = []
   let badLines = 0
+  for await (const record of streamOtlpJsonFile(path, () => badLines++)) {
+    if (record.time >= since && record.time < until) records.push(record)
+  }
+
+  return {records: records.sort((a, b) => a.time - b.time), badLines}
+}
+
+/**
+ * Records from an OTLP JSON lines file one at a time, in file order, without holding the file: what
+ * a report over a fleet's collector output needs. `onBadLine` hears of lines that are not JSON.
+ */
+export async function* streamOtlpJsonFile(path: string, onBadLine: () => void = () => {}): AsyncGenerator<DecisionRecord> {
   const lines = createInterface({input: createReadStream(path, 'utf8'), crlfDelay: Infinity})
   for await (const line of lines) {
     if (!line.trim()) continue
@@ -125,14 +137,12 @@ export async function readOtlpJsonFile(path: string, window: {since?: number; un
     try {
       request = JSON.parse(line) as ExportTraceServiceRequest
     } catch {
-      badLines++
+      onBadLine()
       continue
     }
 
-    for (const record of recordsOf(request)) if (record.time >= since && record.time < until) records.push(record)
+    yield* recordsOf(request)
   }
-
-  return {records: records.sort((a, b) => a.time - b.time), badLines}
 }
 
 export function recordsOf(request: ExportTraceServiceRequest): DecisionRecord[] {
