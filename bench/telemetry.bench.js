@@ -5,10 +5,11 @@
 //   verify    verifyStore over a 1,000,000-record store (generated once under bench/.work/telemetry/).
 //   decision  the caller's cost of Telemetry.decision(): store only (OTLP off) vs OTLP export on to a
 //             local mockotlpserver, p50/p99 in µs.
-//
-// A proxy-latency-on-vs-off case plugs in as one more entry of CASES once the proxy lands.
+//   proxy_latency  2,000 sequential `echo` calls on the real server-everything through the proxy, OTLP
+//             export off (the trace store only) vs on (spans and metrics to a minimal sink in its own
+//             process, otlp-sink.js), in interleaved rounds; target: on adds ≤ 10 % at p50.
 // Every case checks its answer (records counted, chain intact, spans received) and fails when it is wrong.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
@@ -17,19 +18,22 @@ import {setImmediate} from 'node:timers'
 import {fileURLToPath} from 'node:url'
 
 import {importDist} from './lib.js'
+import {benchState, interleaved, launch, median, percentile, sequential} from './mcp-lib.js'
 
 const BENCH = 'telemetry'
 const GENERATOR_VERSION = 2
 const APPEND_RECORDS = 200_000
 const VERIFY_RECORDS = 1_000_000
 const DECISION_CALLS = 20_000
-const TARGETS = {append_records_s: 50_000, verify_ms: 5000}
+const PROXY_CALLS = 2000
+const PROXY_ROUNDS = 6
+const TARGETS = {append_records_s: 50_000, verify_ms: 5000, otlp_added_p50_ratio: 0.1}
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
 const work = join(here, '.work', 'telemetry')
 
-const CASES = {append: benchAppend, verify: benchVerify, decision: benchDecision}
+const CASES = {append: benchAppend, verify: benchVerify, decision: benchDecision, proxy_latency: benchProxyLatency}
 
 // ---------------------------------------------------------------------------------------------
 // Cases.
@@ -127,6 +131,51 @@ async function benchDecision() {
   emit({...figures, ok})
 }
 
+async function benchProxyLatency() {
+  const sink = spawn(process.execPath, [join(here, 'otlp-sink.js')], {stdio: ['ignore', 'pipe', 'pipe']})
+  const state = benchState()
+  try {
+    const sinkUrl = await new Promise((resolve, reject) => {
+      sink.stdout.once('data', (chunk) => resolve(String(chunk).trim()))
+      sink.once('exit', () => reject(new Error('the OTLP sink exited before it listened')))
+    })
+    const env = {off: {}, on: {OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl}}
+    const rounds = await interleaved(['off', 'on'], PROXY_ROUNDS, (mode) => sequential(launch(state, 'proxy', env[mode]), PROXY_CALLS))
+    const p50 = (mode) => rounds[mode].map((times) => percentile(times, 0.5))
+    const p99 = (mode) => rounds[mode].map((times) => percentile(times, 0.99))
+    // Paired by round, so the VM's drift between rounds cancels out.
+    const ratio = median(p50('on').map((on, i) => on / p50('off')[i]))
+    const requests = await stopSink(sink)
+    emit({
+      case: 'proxy_latency',
+      ok: requests > 0,
+      calls: PROXY_CALLS,
+      rounds: PROXY_ROUNDS,
+      off_p50_us: round(median(p50('off'))),
+      on_p50_us: round(median(p50('on'))),
+      off_p99_us: round(median(p99('off'))),
+      on_p99_us: round(median(p99('on'))),
+      otlp_added_p50_ratio: round2(ratio - 1),
+      export_requests: requests,
+      target_added_p50_ratio: TARGETS.otlp_added_p50_ratio,
+      met: ratio - 1 <= TARGETS.otlp_added_p50_ratio,
+    })
+  } finally {
+    sink.kill('SIGKILL')
+    state.remove()
+  }
+}
+
+/** Stops the sink and returns how many export requests it received (it prints them on SIGTERM). */
+function stopSink(sink) {
+  return new Promise((resolve) => {
+    let text = ''
+    sink.stderr?.on('data', (chunk) => (text += chunk))
+    sink.once('exit', () => resolve(Number(/(\d+) export requests/.exec(text)?.[1] ?? 0)))
+    sink.kill('SIGTERM')
+  })
+}
+
 /** Per-call cost on the caller's path; the event loop turns between bursts so flushes and exports run as in a proxy. */
 async function measure(telemetry, calls) {
   const samples = new Float64Array(calls)
@@ -193,15 +242,6 @@ async function generate(dir) {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-
-function percentile(values, p) {
-  const sorted = Float64Array.from(values).sort()
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
-}
-
-function median(values) {
-  return percentile(values, 0.5)
-}
 
 function round(n) {
   return Math.round(n * 10) / 10

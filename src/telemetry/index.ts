@@ -38,7 +38,7 @@ export async function createTelemetry(options: TelemetryOptions): Promise<Teleme
   if (!config) return new Recorder(writer, undefined, undefined, warn)
   const [{startOtel}, {Signals}] = await Promise.all([import('./otel.js'), import('./signals.js')])
   const runtime = startOtel(config, warn)
-  return new Recorder(writer, runtime, new Signals(runtime.tracer, runtime.meter), warn)
+  return new Recorder(writer, runtime, new Signals(runtime.tracer, runtime.meter, runtime.ids), warn)
 }
 
 const NO_SPAN: RequestSpan = {end: () => {}, upstream: () => ({end: () => {}})}
@@ -145,6 +145,7 @@ class Recorder implements Telemetry {
 
   private async stop(): Promise<void> {
     this.writer?.close()
+    this.signals?.flush()
     await this.runtime?.shutdown(SHUTDOWN_TIMEOUT_MS)
     const {droppedSpans, failedMetricExports, storeErrors} = this.stats()
     if (droppedSpans > 0 || failedMetricExports > 0) {

@@ -25,6 +25,7 @@ import type {Context} from '@opentelemetry/api'
 
 import {VERSION} from '../version.js'
 import type {OtelConfig} from './config.js'
+import {PresetIds} from './signals.js'
 
 export const MAX_QUEUE = 2048
 const MAX_BATCH = 512
@@ -33,6 +34,8 @@ const EXPORT_TIMEOUT_MS = 5000
 export interface OtelRuntime {
   tracer?: Tracer
   meter?: Meter
+  /** The tracer's id generator, which lets spans be made after the call under ids chosen during it. */
+  ids: PresetIds
   readonly droppedSpans: number
   readonly failedMetricExports: number
   /** Flush and stop; resolves within timeoutMs whatever the backend does. */
@@ -59,6 +62,7 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
     warn(`OTLP export of ${what} to ${url} failed (${result.error?.message ?? 'unknown error'}); dropping them and counting. Tool calls are not affected.`)
   }
 
+  const ids = new PresetIds()
   let tracerProvider: BasicTracerProvider | undefined
   if (config.tracesUrl) {
     const url = config.tracesUrl
@@ -68,7 +72,7 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
       (result) => warnOnce('spans', url, result),
     )
     const batch = new BatchSpanProcessor(exporter, {maxQueueSize: MAX_QUEUE, maxExportBatchSize: MAX_BATCH, scheduledDelayMillis: 1000, exportTimeoutMillis: EXPORT_TIMEOUT_MS})
-    tracerProvider = new BasicTracerProvider({resource, spanProcessors: [new BoundedProcessor(batch, counters)]})
+    tracerProvider = new BasicTracerProvider({resource, idGenerator: ids, spanProcessors: [new BoundedProcessor(batch, counters)]})
   }
 
   let meterProvider: MeterProvider | undefined
@@ -88,6 +92,7 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
   return {
     tracer: tracerProvider?.getTracer('agentgov', VERSION),
     meter: meterProvider?.getMeter('agentgov', VERSION),
+    ids,
     get droppedSpans() {
       return counters.droppedSpans
     },

@@ -29,6 +29,8 @@ describe('OTLP export against a real receiver', () => {
   const state = tempDir('agentgov-otel-')
   let spans: Span[]
   let metrics: Metric[]
+  let propagated: {request?: string; upstream?: string}
+  let endedAt: number
   const warnings: string[] = []
 
   beforeAll(async () => {
@@ -37,8 +39,12 @@ describe('OTLP export against a real receiver', () => {
     const request = telemetry.request({method: 'tools/call', tool: 'create_issue', requestId: 7, sessionId: 'sess-1', protocolVersion: '2025-06-18', transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
     telemetry.decision({agent: 'claude-code', server: 'github', tool: 'create_issue', stage: 'pre_tool', action: 'deny', policy: 'team', rule: 'no-writes', reason: 'writes need approval', latencyUs: 40, requestId: 7})
     const upstream = request.upstream()
+    propagated = {request: request.traceparent, upstream: upstream.traceparent}
     upstream.end()
     request.end({errorType: '-32001'})
+    endedAt = Date.now()
+    // Spans are made after the call's turn of the event loop: what they record is when the call happened.
+    await new Promise((resolve) => setTimeout(resolve, 30))
     telemetry.approval({agent: 'claude-code', server: 'github', tool: 'merge', rule: 'ask-merge', outcome: 'approved', approver: 'alice', channel: 'cli', waitedMs: 1500, traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
     telemetry.trust({agent: 'claude-code', server: 'github', subject: 'tool:github.create_issue', ok: true, score: 0.9, tier: 'trusted'})
     const failing = telemetry.request({method: 'tools/call', tool: 'crash', requestId: 8, transport: 'tcp'})
@@ -94,6 +100,12 @@ describe('OTLP export against a real receiver', () => {
     })
     const client = spans.find((c) => c.name === 'tools/call create_issue' && c.kind === SPAN_KIND.CLIENT)
     expect(client?.parentSpanId).toBe(s.spanId)
+    // The ids handed out during the call (and sent upstream in params._meta) are the exported spans' ids.
+    expect(propagated.request).toBe(`00-${CALLER_TRACE}-${s.spanId}-01`)
+    expect(propagated.upstream).toBe(`00-${CALLER_TRACE}-${client?.spanId}-01`)
+    const endMs = Number(BigInt(String(s.endTimeUnixNano)) / 1_000_000n)
+    expect(endMs).toBeLessThanOrEqual(endedAt)
+    expect(endMs).toBeGreaterThan(endedAt - 1000)
     expect(span('tools/list').kind).toBe(SPAN_KIND.SERVER)
     expect(attrs(span('tools/list').attributes)['gen_ai.operation.name']).toBeUndefined()
   })
