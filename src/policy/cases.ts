@@ -4,14 +4,13 @@
  */
 import {readFileSync} from 'node:fs'
 
-import {isMap, isSeq, LineCounter, parseDocument, type Node} from 'yaml'
-
 import type {CompiledPolicy} from './compile.js'
 import {parseDuration} from './duration.js'
 import {evaluate} from './evaluate.js'
 import {PolicyStateStore} from './state.js'
 import type {Action, Decision, Grant, PolicyCall, Stage, ToolAnnotations} from './types.js'
 import {ACTIONS, STAGES} from './schema.js'
+import {isMap, isSeq, parseYamlTree, type Pos} from './yaml-tree.js'
 import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
 
 export interface PolicyCase {
@@ -48,22 +47,20 @@ export function readCases(file: string): PolicyCase[] {
 }
 
 export function parseCases(text: string, file: string): PolicyCase[] {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true})
-  const fail = (offset: number, message: string): never => {
-    const pos = lines.linePos(offset)
+  const tree = parseYamlTree(text)
+  const failAt = (pos: Pos, message: string): never => {
     throw new AgentgovError(`${file}:${pos.line}:${pos.col}: ${message}`, {exit: ExitCode.input, hint: 'See docs/policy.md, "Testing a policy".'})
   }
+  const fail = (offset: number, message: string): never => failAt(tree.linePos(offset), message)
 
-  if (doc.errors.length > 0) fail(doc.errors[0].pos[0], doc.errors[0].message.split('\n')[0])
-  const root = doc.contents as Node | null
-  const list = root && isMap(root) ? (root.get('cases', true) as Node | undefined) : root
-  if (!list || !isSeq(list)) return fail(root?.range?.[0] ?? 0, 'a cases file needs a `cases:` list')
-  return list.items.map((item, index) => {
-    const node = item as Node
-    const offset = node.range?.[0] ?? 0
+  if (tree.error) failAt(tree.error, tree.error.message)
+  const root = tree.root
+  const list = isMap(root) ? root.items.find((pair) => pair.key.value === 'cases')?.value : root
+  if (!list || !isSeq(list)) return fail(root?.offset ?? 0, 'a cases file needs a `cases:` list')
+  return list.items.map((node, index) => {
+    const offset = node.offset
     if (!isMap(node)) return fail(offset, 'each case must be a mapping')
-    const raw = node.toJSON() as Record<string, unknown>
+    const raw = node.value as Record<string, unknown>
     const unknown = Object.keys(raw).find((k) => !CASE_KEYS.includes(k))
     if (unknown) fail(offset, `unknown key "${unknown}" in a case; expected ${CASE_KEYS.join(', ')}`)
     const name = typeof raw.name === 'string' ? raw.name : `case ${index + 1}`
@@ -81,7 +78,7 @@ export function parseCases(text: string, file: string): PolicyCase[] {
     if (!Number.isInteger(callsBefore) || callsBefore < 0) fail(offset, `case "${name}": calls_before must be a whole number`)
     return {
       name,
-      line: lines.linePos(offset).line,
+      line: tree.linePos(offset).line,
       call: {
         agent: raw.agent as string,
         server: target!.server,

@@ -5,7 +5,6 @@
  * top level) as it is; agent-mesh keys that configure its own server (`port`, `mcp_servers`, …) are
  * accepted and ignored with a warning.
  */
-import {isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document} from 'yaml'
 
 import {
   type AnnotationName,
@@ -26,6 +25,7 @@ import {parseDuration} from './duration.js'
 import {normalisePath, type PathOptions} from './paths.js'
 import {closest} from './suggest.js'
 import type {Action, PolicySettings, Stage} from './types.js'
+import {isMap, isScalar, isSeq, parseYamlTree, type YamlNode as Node, type YamlPair, type YamlTree} from './yaml-tree.js'
 
 export const ACTIONS: readonly Action[] = ['allow', 'deny', 'human_approval', 'audit']
 export const STAGES: readonly Stage[] = ['pre_tool', 'post_tool', 'tool_list', 'resource', 'prompt']
@@ -54,24 +54,20 @@ type Pairs = Array<{key: string; keyNode: Node; value: Node | null}>
 
 class Reader {
   readonly diagnostics: Diagnostic[] = []
-  private readonly lines = new LineCounter()
-  readonly doc: Document
+  readonly tree: YamlTree
 
   constructor(
     readonly file: string,
     text: string,
     readonly options: ParseOptions,
   ) {
-    this.doc = parseDocument(text, {lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true})
-    for (const error of this.doc.errors) {
-      const pos = error.linePos?.[0] ?? this.lines.linePos(error.pos[0])
-      this.diagnostics.push({severity: 'error', code: 'yaml', file, line: pos.line, col: pos.col, message: firstLine(error.message)})
-    }
+    this.tree = parseYamlTree(text)
+    const error = this.tree.error
+    if (error) this.diagnostics.push({severity: 'error', code: 'yaml', file, line: error.line, col: error.col, message: error.message})
   }
 
   loc(node: Node | null | undefined): Loc {
-    const offset = node?.range?.[0] ?? 0
-    return this.lines.linePos(offset)
+    return this.tree.linePos(node?.offset ?? 0)
   }
 
   error(node: Node | null | undefined, code: string, message: string): void {
@@ -86,8 +82,8 @@ class Reader {
     this.diagnostics.push({severity, code, file: this.file, line: loc.line, col: loc.col, message})
   }
 
+  /** The tree has its aliases resolved already; this only turns undefined into null. */
   resolve(node: Node | null | undefined): Node | null {
-    if (node && isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null
     return node ?? null
   }
 
@@ -101,8 +97,8 @@ class Reader {
 
     const pairs: Pairs = []
     for (const pair of node.items) {
-      const keyNode = pair.key as Node
-      const key = isScalar(keyNode) ? String(keyNode.value) : undefined
+      const keyNode = pair.key
+      const key = keyName(pair)
       if (key === undefined) {
         this.error(keyNode, 'type', `keys in ${what} must be plain names`)
         continue
@@ -114,7 +110,7 @@ class Reader {
         continue
       }
 
-      pairs.push({key, keyNode, value: this.resolve(pair.value as Node | null)})
+      pairs.push({key, keyNode, value: this.resolve(pair.value)})
     }
 
     return pairs
@@ -140,15 +136,16 @@ class Reader {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0].trim()
+/** A key written as an alias is refused like any key that is not a plain name. */
+function keyName(pair: YamlPair): string | undefined {
+  return isScalar(pair.key) && !pair.aliasKey ? String(pair.key.value) : undefined
 }
 
 export function parsePolicy(text: string, file: string, options: ParseOptions): ParseResult {
   const reader = new Reader(file, text, options)
   const document: DocumentAst = {file, format: 'agentgov', settings: {...DEFAULT_SETTINGS, loop: {...DEFAULT_SETTINGS.loop}}, policies: []}
   if (reader.diagnostics.some((d) => d.severity === 'error')) return {document, diagnostics: reader.diagnostics}
-  const root = reader.doc.contents as Node | null
+  const root = reader.tree.root
   if (!root) {
     reader.push('error', {line: 1, col: 1}, 'empty', 'the policy file is empty; it needs a `policies:` list')
     return {document, diagnostics: reader.diagnostics}
@@ -395,7 +392,7 @@ function parseCondition(reader: Reader, node: Node | null): CondAst | undefined 
     return undefined
   }
 
-  const keys = node.items.map((pair) => (isScalar(pair.key) ? String((pair.key as {value: unknown}).value) : ''))
+  const keys = node.items.map((pair) => keyName(pair) ?? '')
   const combinator = keys.find((k) => k === 'all' || k === 'any' || k === 'not')
   if (combinator) {
     const pairs = reader.map(node, `a \`${combinator}\` condition`, [combinator])
