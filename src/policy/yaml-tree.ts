@@ -61,6 +61,8 @@ type ComposeState = State & {tag: string | null; anchor: string | null}
 /** One composeNode call, once it has closed. */
 interface Composed {
   open: number
+  /** Where the node's own text starts, after separation space and properties. */
+  start: number
   end: number
   /** null when composeNode read nothing at all. */
   node: YamlNode | null
@@ -200,7 +202,7 @@ class Builder {
       if (state.anchor !== null) this.byAnchor.set(state.anchor, node)
     }
 
-    return {open, end: state.position, node, kind, result, alias}
+    return {open, start, end: state.position, node, kind, result, alias}
   }
 
   private alias(start: number, result: unknown): YamlNode {
@@ -251,7 +253,7 @@ class Builder {
     // A block mapping can end by composing a key that is not there; only `?` introduces an empty key.
     const last = entries.at(-1)
     if (!flow && last && !last.value && !last.key.node && this.input.charCodeAt(last.key.open - 1) !== 0x3f) entries.pop()
-    const items = entries.map(({key, value}): YamlPair => ({key: this.need(key), value: value ? this.need(value) : null, aliasKey: key.alias}))
+    const items = entries.map(({key, value}): YamlPair => ({key: this.key(key), value: value ? this.need(value) : null, aliasKey: key.alias}))
     const object = result as Record<string, unknown>
     this.check(
       Object.keys(object).length === items.length &&
@@ -275,10 +277,16 @@ class Builder {
 
   /** `[a: 1]`: a flow sequence entry that is one key and value. */
   private singlePair(key: Composed, value: Composed, result: unknown): YamlMap {
-    const pair: YamlPair = {key: this.need(key), value: this.need(value), aliasKey: key.alias}
+    const pair: YamlPair = {key: this.key(key), value: this.need(value), aliasKey: key.alias}
     const object = result as Record<string, unknown>
     this.check(Object.keys(object).length === 1 && (pair.key.kind !== 'scalar' || Object.is(object[String(pair.key.value)], pair.value!.value)), pair.key.offset)
     return {kind: 'map', offset: pair.key.offset, value: result, items: [pair]}
+  }
+
+  /** A key written as an alias is placed where the alias is: the key is refused there. */
+  private key(child: Composed): YamlNode {
+    const node = this.need(child)
+    return child.alias ? {...node, offset: child.start} : node
   }
 
   /** A child that read nothing still stands for a null where a key or value was due. */
