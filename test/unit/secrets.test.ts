@@ -1,6 +1,7 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {detectSecret, isPlaceholder, redactArgs, redactText, redactUrl, SECRET_FORMATS, secretNameStrength} from '../../src/detect/secrets.js'
+import {detectSecret, isPlaceholder, redactArgs, redactText, redactUrl, SECRET_FORMATS, SECRET_NAME_WORDS, secretNameStrength} from '../../src/detect/secrets.js'
 
 /**
  * Deterministic token bodies, built at run time so the repository holds nothing a push-protection
@@ -442,5 +443,29 @@ describe('redactUrl', () => {
     ]) {
       expect(redactUrl(url)).toBe(url)
     }
+  })
+})
+
+describe('the secret-name prefilter', () => {
+  // Words the name patterns are built from, look-alikes, and ordinary words, joined the ways names are written.
+  const words = ['pass', 'password', 'passwd', 'passphrase', 'pwd', 'token', 'secret', 'api', 'key', 'apiKey', 'access', 'private', 'auth', 'oauth', 'credential', 'credentials', 'cookie', 'authorization', 'session', 'sig', 'signature', 'salt', 'master', 'client', 'id', 'file', 'max', 'public', 'user', 'db', 'x', 'Tok', 'En', 'PassWord', 'AUTH', 'Key']
+  const name = fc
+    .tuple(fc.array(fc.constantFrom(...words), {minLength: 1, maxLength: 4}), fc.constantFrom('_', '-', '.', '', ' '), fc.constantFrom('--', '', '"'))
+    .map(([parts, separator, lead]) => lead + parts.join(separator))
+
+  it('lets through every name that secretNameStrength rates', () => {
+    fc.assert(
+      fc.property(fc.oneof(name, fc.string({maxLength: 24})), (candidate) => {
+        if (secretNameStrength(candidate) !== undefined) expect(SECRET_NAME_WORDS.test(candidate)).toBe(true)
+      }),
+      {numRuns: 5000},
+    )
+  })
+
+  it('skips text with no secret word and still redacts a named secret', () => {
+    expect(SECRET_NAME_WORDS.test('Echo: hello world')).toBe(false)
+    const secret = body(24, 11)
+    expect(redactText(`db_password: ${secret}`)).not.toContain(secret)
+    expect(redactText(`--auth-token=${secret}`)).not.toContain(secret)
   })
 })
