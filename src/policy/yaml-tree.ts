@@ -8,7 +8,7 @@
 import {CORE_SCHEMA, load, type State, YAMLException} from 'js-yaml'
 
 interface Located {
-  /** Offset of the node's first character in the text given to parseYamlTree. */
+  /** Where the node's first character is, for linePos. */
   offset: number
   /** What js-yaml loaded for this node. */
   value: unknown
@@ -90,42 +90,24 @@ const isFlowIndicator = (c: number) => c === 0x2c || c === 0x5b || c === 0x5d ||
 
 export function parseYamlTree(text: string): YamlTree {
   const lines = lineCounter(text)
-  // js-yaml drops a leading BOM before counting positions.
+  // js-yaml drops a leading BOM and counts its positions from after it; lines and columns count it.
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  const linePos = (offset: number) => lines(offset + shift)
   const builder = new Builder()
+  const fail = (offset: number, message: string): YamlTree => ({root: null, error: {...linePos(offset), message}, linePos})
   try {
     load(text, {schema: CORE_SCHEMA, listener: (event, state) => builder.event(event, state as ComposeState)})
   } catch (error) {
-    if (error instanceof TreeError) return {root: null, error: {...lines(error.offset + shift), message: error.message}, linePos: lines}
+    if (error instanceof TreeError) return fail(error.offset, error.message)
     if (!(error instanceof YAMLException)) throw error
     const docs = builder.documents
-    if (!error.mark && docs.length > 1) {
-      // Only the multiple-documents error comes without a mark: point at the second document.
-      const at = builder.skipSeparation(docs[0].end)
-      return {root: null, error: {...lines(at + shift), message: 'a policy file holds one YAML document; found more than one'}, linePos: lines}
-    }
-
-    const mark = error.mark as {line: number; column: number} | undefined
-    const pos = mark ? {line: mark.line + 1, col: mark.column + 1 + (mark.line === 0 ? shift : 0)} : {line: 1, col: 1}
-    return {root: null, error: {...pos, message: firstLine(error.reason || error.message)}, linePos: lines}
+    // Only the multiple-documents error comes without a mark: point at the second document.
+    if (!error.mark && docs.length > 1) return fail(builder.skipSeparation(docs[0].end), 'a policy file holds one YAML document; found more than one')
+    // The mark's position, not its line and column, so that a BOM is counted as everywhere else.
+    return fail(error.mark?.position ?? 0, firstLine(error.reason || error.message))
   }
 
-  const root = builder.documents[0]?.node ?? null
-  if (root && shift) relocate(root, shift, new Set())
-  return {root, linePos: lines}
-}
-
-function relocate(node: YamlNode, shift: number, seen: Set<YamlNode>): void {
-  if (seen.has(node)) return
-  seen.add(node)
-  node.offset += shift
-  if (node.kind === 'seq') for (const item of node.items) relocate(item, shift, seen)
-  if (node.kind === 'map') {
-    for (const pair of node.items) {
-      relocate(pair.key, shift, seen)
-      if (pair.value) relocate(pair.value, shift, seen)
-    }
-  }
+  return {root: builder.documents[0]?.node ?? null, linePos}
 }
 
 function firstLine(text: string): string {

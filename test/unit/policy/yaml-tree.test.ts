@@ -92,6 +92,7 @@ describe('parseYamlTree positions', () => {
   it('keeps line and column right after a byte-order mark', () => {
     const tree = parse('\uFEFFa: 1\nb: 2\n')
     expect(pairs(tree, tree.root)).toEqual(['1:2 "a" => 1:5 1', '2:1 "b" => 2:4 2'])
+    expect(parseYamlTree('\uFEFFa: [x, , y]\n').error).toMatchObject({line: 1, col: 9})
   })
 })
 
