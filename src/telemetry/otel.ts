@@ -36,6 +36,8 @@ export interface OtelRuntime {
   meter?: Meter
   /** The tracer's id generator, which lets spans be made after the call under ids chosen during it. */
   ids: PresetIds
+  /** Start exporting every finished span now (without waiting for the batch timer). */
+  exportNow(): void
   readonly droppedSpans: number
   readonly failedMetricExports: number
   /** Flush and stop; resolves within timeoutMs whatever the backend does. */
@@ -93,6 +95,10 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
     tracer: tracerProvider?.getTracer('agentgov', VERSION),
     meter: meterProvider?.getMeter('agentgov', VERSION),
     ids,
+    exportNow() {
+      // Failures are counted by CountingSpanExporter; nothing to await or throw here.
+      tracerProvider?.forceFlush().catch(() => {})
+    },
     get droppedSpans() {
       return counters.droppedSpans
     },

@@ -96,6 +96,7 @@ export class Signals {
     private readonly tracer: Tracer | undefined,
     meter: Meter | undefined,
     private readonly ids: PresetIds = new PresetIds(),
+    private readonly exportNow: () => void = () => {},
   ) {
     if (!meter) return
     this.evaluations = meter.createCounter(METRIC.evaluations, {unit: '1', description: 'Policy decisions, by action and stage.'})
@@ -210,6 +211,10 @@ export class Signals {
         // A span the SDK refuses is lost alone; the rest are still made.
       }
     }
+
+    // Serialised for export in this same turn, the SDK's span objects die young: held in the batch
+    // queue they would survive into every young-generation GC and make each one several times dearer.
+    if (pending.length > 0 && this.tracer) this.exportNow()
   }
 
   private later(make: () => void): void {
