@@ -5,7 +5,7 @@
 //   verify    verifyStore over a 1,000,000-record store (generated once under bench/.work/telemetry/).
 //   decision  the caller's cost of Telemetry.decision(): store only (OTLP off) vs OTLP export on to a
 //             local mockotlpserver, p50/p99 in µs.
-//   proxy_latency  2,000 sequential `echo` calls on the real server-everything through the proxy, OTLP
+//   proxy_latency  1,000 sequential `echo` calls (20 rounds) on the real server-everything through the proxy, OTLP
 //             export off (the trace store only) vs on (spans and metrics to a minimal sink in its own
 //             process, otlp-sink.js), in interleaved rounds; target: on adds ≤ 10 % at p50.
 // Every case checks its answer (records counted, chain intact, spans received) and fails when it is wrong.
@@ -25,8 +25,8 @@ const GENERATOR_VERSION = 2
 const APPEND_RECORDS = 200_000
 const VERIFY_RECORDS = 1_000_000
 const DECISION_CALLS = 20_000
-const PROXY_CALLS = 2000
-const PROXY_ROUNDS = 6
+const PROXY_CALLS = 1000
+const PROXY_ROUNDS = 20
 const TARGETS = {append_records_s: 50_000, verify_ms: 5000, otlp_added_p50_ratio: 0.1}
 
 const here = dirname(fileURLToPath(import.meta.url))
