@@ -58,11 +58,11 @@ export interface OpenSpan {
 const MAX_OPEN_REQUESTS = 4096
 
 /**
- * Spans and metric points are made in bulk, at most this often or when this many are waiting: work
- * done right after each answer would land on the core that the woken client or server wants next.
+ * Spans and metric points are made in bulk, at most this often or when this many (one export batch)
+ * are waiting, so their cost falls on one call in hundreds rather than on every call.
  */
 const MAKE_EVERY_MS = 100
-const MAX_PENDING = 2048
+const MAX_PENDING = 512
 
 /** A span's identity, chosen on the call's path so it can be propagated before the span exists. */
 interface Ids {
