@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {pendingApprovalId} from '../helpers/approvals.js'
 import {type Connected, connectThroughProxy, SERVERS} from '../helpers/mcp.js'
 import {call, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
 import {eventually, runCli, tempDir} from '../helpers/tree.js'
@@ -275,9 +276,7 @@ policies:
 
     const target = join(root, 'self-approved.txt')
     proxy.send(call('held', 'write_file', {path: target, content: 'x'}))
-    const approvals = join(dir.path, 'state', 'approvals')
-    for (let i = 0; i < 100 && !(existsSync(approvals) && readdirSync(approvals).length > 0); i++) await new Promise((r) => setTimeout(r, 30))
-    const approvalId = readdirSync(approvals)[0].replace('.json', '')
+    const approvalId = await pendingApprovalId(join(dir.path, 'state'))
 
     const attempts = [
       {jsonrpc: '2.0', id: 'a1', method: 'approvals/approve', params: {id: approvalId}},
@@ -298,7 +297,7 @@ policies:
     const held = await proxy.next(isAnswerTo('held'), 8000)
     expect(resultText(held)).toContain('Not approved')
     expect(existsSync(target)).toBe(false)
-    const approval = JSON.parse(readFileSync(join(approvals, `${approvalId}.json`), 'utf8')) as {status: string}
+    const approval = JSON.parse(readFileSync(join(dir.path, 'state', 'approvals', `${approvalId}.json`), 'utf8')) as {status: string}
     expect(approval.status).not.toBe('approved')
     expect(proxy.stderr()).toContain('which was never asked')
   })

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import {pendingApprovalId} from '../helpers/approvals.js'
 import {SERVERS, writePolicy} from '../helpers/mcp.js'
 import {call, startRawProxy} from '../helpers/raw-proxy.js'
 import {BIN, runCli, tempDir} from '../helpers/tree.js'
@@ -155,8 +156,7 @@ policies:
     await proxy.initialize()
     proxy.send(call(1, 'write_file', {path: join(root, 'never.txt'), content: 'x'}))
     const approvals = join(dir.path, 'approvals')
-    for (let i = 0; i < 100 && !(existsSync(approvals) && readdirSync(approvals).length > 0); i++) await new Promise((r) => setTimeout(r, 30))
-    const [file] = readdirSync(approvals)
+    const file = `${await pendingApprovalId(dir.path)}.json`
     const started = Date.now()
     proxy.child.stdin.end()
     await proxy.exited

@@ -1,9 +1,10 @@
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ElicitRequestSchema, McpError} from '@modelcontextprotocol/sdk/types.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {pendingApprovalId} from '../helpers/approvals.js'
 import {type Connected, connectDirect, connectThroughProxy, writePolicy} from '../helpers/mcp.js'
 import {runCli, runInTerminal, tempDir} from '../helpers/tree.js'
 
@@ -37,19 +38,6 @@ ${extra}`
 }
 
 const text = (result: unknown) => ((result as {content: Array<{text?: string}>}).content ?? []).map((c) => c.text ?? '').join('')
-
-async function pendingApprovalId(stateDir: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const dir = join(stateDir, 'approvals')
-    const pending = existsSync(dir)
-      ? readdirSync(dir).filter((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')).status === 'pending')
-      : []
-    if (pending.length > 0) return pending[0].replace('.json', '')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-
-  throw new Error('no pending approval appeared')
-}
 
 describe('agentgov proxy in front of the real filesystem server', () => {
   const dir = tempDir()
