@@ -267,7 +267,15 @@ export class ProxySession {
     const started = process.hrtime.bigint()
     const decision = this.options.policy.decide(call, variants)
     const latencyUs = Number(process.hrtime.bigint() - started) / 1000
-    this.record(call, decision, latencyUs, request)
+    // Recorded once what the caller forwards or answers next has been written, so the call does not
+    // wait for its digest, trace record and span ids; still before any other message is read.
+    afterSends(() => {
+      try {
+        this.record(call, decision, latencyUs, request)
+      } catch (error) {
+        this.options.log(`could not record the decision on ${call.server}.${call.tool}: ${(error as Error).message}`)
+      }
+    })
     return decision
   }
 
@@ -670,4 +678,13 @@ function parseIdKey(key: string): JsonRpcId {
 
 function validId(id: unknown): id is JsonRpcId {
   return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id))
+}
+
+/**
+ * Runs fn after the microtasks queued by the rest of this synchronous run, among them the one in which
+ * a transport writes what was sent (LineTransport.send flushes in a microtask): the outer microtask is
+ * queued before that flush, the inner one after it.
+ */
+function afterSends(fn: () => void): void {
+  queueMicrotask(() => queueMicrotask(fn))
 }

@@ -42,7 +42,15 @@ function sortKeys(value: unknown): unknown {
 
 /** The stored line (without newline) and its hash. `body` must not hold prev, seq or hash members. */
 export function sealLine(prev: string, seq: number, body: Record<string, unknown>): {line: string; hash: string} {
-  const members = canonicalJson(body).slice(1, -1)
+  return sealMembers(prev, seq, bodyMembers(body))
+}
+
+/** The part of a stored line that does not depend on its place in the chain: made ahead, sealed later. */
+export function bodyMembers(body: Record<string, unknown>): string {
+  return canonicalJson(body).slice(1, -1)
+}
+
+export function sealMembers(prev: string, seq: number, members: string): {line: string; hash: string} {
   const hashed = `${HEAD}${prev}${SEQ}${seq}${members ? ',' + members : ''}`
   const hash = sha256(hashed)
   return {line: `${hashed}${HASH_MEMBER}${hash}"}`, hash}

@@ -165,7 +165,7 @@ class Recorder implements Telemetry {
   }
 
   private store(record: DecisionRecord): void {
-    // Undefined members are left for the writer's serialiser to drop, off the caller's path.
+    // Undefined members are left for the writer's serialiser to drop.
     this.writer?.append(record)
   }
 }

@@ -3,7 +3,7 @@ import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, read
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {checkLine, GENESIS, openLine, sealLine} from './chain.js'
+import {bodyMembers, checkLine, GENESIS, openLine, sealLine, sealMembers} from './chain.js'
 import {redactRecord} from './redact.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
 
@@ -58,6 +58,14 @@ export interface WriterStats {
   failing: boolean
 }
 
+/** A record redacted and serialised, waiting for its place in the chain. */
+interface Prepared {
+  time: number
+  members: string
+  /** Sealed ahead at this place in the chain; the flush uses it only if the chain still ends there. */
+  sealed?: {seq: number; prev: string; line: string; hash: string; bytes: number}
+}
+
 interface OpenSegment {
   name: string
   fd: number
@@ -70,7 +78,7 @@ interface OpenSegment {
 }
 
 /**
- * Appends records for one process. `append` only queues: serialising, hashing, redaction and the
+ * Appends records for one process. `append` redacts and serialises; hashing into the chain and the
  * write happen in a deferred flush (one write per batch), and synchronously on process exit, so
  * nothing queued is lost when a proxy exits.
  */
@@ -78,7 +86,7 @@ export class TraceWriter {
   readonly stats: WriterStats = {stored: 0, dropped: 0, errors: 0, failing: false}
   /** Records of the batch being written that reached the disk whole (not to be written twice). */
   private batchWritten = 0
-  private readonly pending: DecisionRecord[] = []
+  private readonly pending: Prepared[] = []
   private segment: OpenSegment | undefined
   private scheduled = false
   private closed = false
@@ -107,7 +115,11 @@ export class TraceWriter {
       return false
     }
 
-    this.pending.push(record)
+    // Redacting, serialising and hashing here, on the caller's turn, leaves the timed flush only the
+    // write: a flush of tens of records used to stall the proxy for up to milliseconds.
+    const prepared: Prepared = {time: record.time, members: bodyMembers(redactRecord(record) as unknown as Record<string, unknown>)}
+    this.sealAhead(prepared)
+    this.pending.push(prepared)
     if (!this.scheduled) {
       this.scheduled = true
       const flushMs = this.options.flushMs ?? 20
@@ -116,6 +128,21 @@ export class TraceWriter {
     }
 
     return true
+  }
+
+  /**
+   * Seal the record where the chain will end when it is written: after the last queued record, in the
+   * open segment. Left for the flush when that is not known (no segment yet, a rotation due, a failed
+   * write); the flush also re-seals whatever no longer follows the chain as written.
+   */
+  private sealAhead(record: Prepared): void {
+    const segment = this.segment
+    if (!segment || this.stats.failing || dayOf(record.time) !== segment.day) return
+    const previous = this.pending.length > 0 ? this.pending.at(-1)!.sealed : {seq: segment.seq, hash: segment.last, bytes: segment.bytes}
+    if (!previous || previous.bytes >= this.maxSegmentBytes) return
+    const seq = previous.seq + 1
+    const {line, hash} = sealMembers(previous.hash, seq, record.members)
+    record.sealed = {seq, prev: previous.hash, line, hash, bytes: previous.bytes + Buffer.byteLength(line) + 1}
   }
 
   /** Write everything queued now. */
@@ -164,7 +191,7 @@ export class TraceWriter {
     }
   }
 
-  private writeBatch(batch: DecisionRecord[]): void {
+  private writeBatch(batch: Prepared[]): void {
     this.batchWritten = 0
     let inChunk = 0
     let chunk = ''
@@ -182,7 +209,8 @@ export class TraceWriter {
       }
 
       seq++
-      const {line, hash} = sealLine(last, seq, redactRecord(record) as unknown as Record<string, unknown>)
+      const ahead = record.sealed
+      const {line, hash} = ahead && ahead.seq === seq && ahead.prev === last ? ahead : sealMembers(last, seq, record.members)
       chunk += line + '\n'
       inChunk++
       bytes += Buffer.byteLength(line) + 1

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {appendFileSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
@@ -187,6 +187,40 @@ describe('the trace store', () => {
     expect(listSegments(traces).length).toBeGreaterThan(3)
     expect(verifyStore(traces)).toMatchObject({ok: true, records: 40})
     expect(readStore(traces).map((r) => r.reason)).toEqual(Array.from({length: 40}, (_, i) => `reason ${i}`))
+  })
+
+  it('chains records sealed ahead of the flush correctly across flushes, size rotations and a new day', () => {
+    const traces = dir()
+    const writer = new TraceWriter(traces, {maxSegmentBytes: 3000})
+    const start = 1_800_000_000_000
+    writer.append(decision(0, {time: start}))
+    writer.flushSync()
+    // With a segment open, appends are sealed at once; some of them stop fitting it before the flush.
+    for (let i = 1; i < 60; i++) {
+      writer.append(decision(i, {time: start + i * 1_800_000}))
+      if (i % 7 === 0) writer.flushSync()
+    }
+
+    writer.close()
+    expect(listSegments(traces).length).toBeGreaterThan(3)
+    expect(verifyStore(traces)).toMatchObject({ok: true, records: 60})
+    expect(readStore(traces).map((r) => r.reason)).toEqual(Array.from({length: 60}, (_, i) => `reason ${i}`))
+  })
+
+  it('re-seals records sealed ahead when their write failed and they go to a fresh segment', () => {
+    const traces = dir()
+    const writer = new TraceWriter(traces, {onError: () => {}})
+    writer.append(decision(0))
+    writer.flushSync()
+    for (let i = 1; i < 5; i++) writer.append(decision(i))
+    // The segment's file goes away under the writer: the next write fails and the records wait.
+    closeSync((writer as unknown as {segment: {fd: number}}).segment.fd)
+    writer.flushSync()
+    expect(writer.stats.failing).toBe(true)
+    writer.flushSync()
+    writer.close()
+    expect(writer.stats).toMatchObject({failing: false, stored: 5})
+    expect(verifyStore(traces)).toMatchObject({ok: true, records: 5})
   })
 
   it('prunes old segments and what remains still verifies', () => {
