@@ -90,6 +90,7 @@ export class Signals {
   /** Open request spans by JSON-RPC id, so a decision taken inside a request becomes its child. */
   private readonly open = new Map<string, Ids>()
   private pending: Array<() => void> = []
+  private readonly counts = new Map<Counter, Map<string, {attributes: Attributes; n: number}>>()
   private scheduled = false
 
   constructor(
@@ -116,9 +117,9 @@ export class Signals {
     this.later(() => {
       const stage = event.stage
       const action = event.action
-      this.evaluations?.add(1, {'agt.policy.action': action, 'agt.policy.stage': stage})
+      this.count(this.evaluations, `${action} ${stage}`, () => ({'agt.policy.action': action, 'agt.policy.stage': stage}))
       this.latency?.record(event.latencyUs / 1000, {'agt.policy.action': action, 'agt.policy.stage': stage})
-      if (action === 'deny') this.denials?.add(1, compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
+      if (action === 'deny') this.count(this.denials, JSON.stringify([event.rule, stage, event.tool]), () => compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
       if (!ids) return
       const attributes = compact({
         'agt.agent.id': event.agent,
@@ -169,6 +170,9 @@ export class Signals {
     const key = String(info.requestId)
     if (ids && this.open.size < MAX_OPEN_REQUESTS) this.open.set(key, ids)
     let ended = false
+    // Both spans of a request carry the same attributes (the SDK copies them): build them once.
+    let attributes: Attributes | undefined
+    const attributesOf = () => (attributes ??= requestAttributes(info))
     return {
       traceparent: ids ? traceparentOf(ids) : undefined,
       traceId: ids?.traceId,
@@ -180,7 +184,7 @@ export class Signals {
         this.later(() => {
           this.duration?.record((end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
           if (!ids) return
-          const span = this.startSpan(spanName(info), SpanKind.SERVER, requestAttributes(info), start, ids, callerContext(info.traceparent, info.tracestate))
+          const span = this.startSpan(spanName(info), SpanKind.SERVER, attributesOf(), start, ids, callerContext(info.traceparent, info.tracestate))
           finish(span, outcome, end)
         })
       },
@@ -192,7 +196,7 @@ export class Signals {
           traceparent: traceparentOf(hop),
           end: (outcome = {}) => {
             const end = preciseNow()
-            this.later(() => finish(this.startSpan(spanName(info), SpanKind.CLIENT, requestAttributes(info), hopStart, hop, contextOf(ids)), outcome, end))
+            this.later(() => finish(this.startSpan(spanName(info), SpanKind.CLIENT, attributesOf(), hopStart, hop, contextOf(ids)), outcome, end))
           },
         }
       },
@@ -212,9 +216,21 @@ export class Signals {
       }
     }
 
+    for (const [counter, counts] of this.counts) for (const {attributes, n} of counts.values()) counter.add(n, attributes)
+    this.counts.clear()
     // Serialised for export in this same turn, the SDK's span objects die young: held in the batch
     // queue they would survive into every young-generation GC and make each one several times dearer.
     if (pending.length > 0 && this.tracer) this.exportNow()
+  }
+
+  /** Counter increments are summed per attribute set until the flush: one SDK call each, not one per call. */
+  private count(counter: Counter | undefined, key: string, attributes: () => Attributes): void {
+    if (!counter) return
+    let counts = this.counts.get(counter)
+    if (!counts) this.counts.set(counter, (counts = new Map()))
+    const entry = counts.get(key)
+    if (entry) entry.n++
+    else counts.set(key, {attributes: attributes(), n: 1})
   }
 
   private later(make: () => void): void {
@@ -327,7 +343,11 @@ function finish(span: Span, outcome: Outcome, end: number): void {
 
 function compact(attributes: Record<string, boolean | number | string | null | undefined>): Attributes {
   const out: Attributes = {}
-  for (const [key, value] of Object.entries(attributes)) if (value !== undefined && value !== null) out[key] = value
+  for (const key in attributes) {
+    const value = attributes[key]
+    if (value !== undefined && value !== null) out[key] = value
+  }
+
   return out
 }
 
