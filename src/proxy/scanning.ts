@@ -19,7 +19,11 @@ export function scanResult(result: Record<string, unknown>): TextFinding[] {
   return scanText(stringsIn(result).join('\n'))
 }
 
-/** The result with secrets redacted in every string (text content, structured content), and how many changed. */
+/**
+ * The result with secrets redacted in every string (text content, structured content), and how many
+ * changed. Only the objects and arrays on the way to a changed string are copied: a clean result is
+ * returned as it came, without a copy per call.
+ */
 export function redactResult(result: Record<string, unknown>): {result: Record<string, unknown>; count: number} {
   let count = 0
   const walk = (value: unknown, key?: string): unknown => {
@@ -31,16 +35,22 @@ export function redactResult(result: Record<string, unknown>): {result: Record<s
       return redacted
     }
 
-    if (Array.isArray(value)) return value.map((item) => walk(item))
+    if (Array.isArray(value)) {
+      const items = value.map((item) => walk(item))
+      return items.some((item, i) => item !== value[i]) ? items : value
+    }
+
     if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]))
+      const entries = Object.entries(value)
+      const walked = entries.map(([k, v]) => walk(v, k))
+      // fromEntries defines own properties, so a key named __proto__ stays data, never a prototype.
+      return walked.some((item, i) => item !== entries[i][1]) ? Object.fromEntries(entries.map(([k], i) => [k, walked[i]])) : value
     }
 
     return value
   }
 
-  const redacted = walk(result) as Record<string, unknown>
-  return {result: count > 0 ? redacted : result, count}
+  return {result: walk(result) as Record<string, unknown>, count}
 }
 
 function stringsIn(value: unknown, out: string[] = []): string[] {
