@@ -24,20 +24,55 @@ export function sha256(text: string): string {
   return digest('sha256', text, 'hex')
 }
 
-/** JSON with object keys sorted at every depth; undefined members are left out, as JSON does. */
+/**
+ * JSON with object keys sorted by code unit at every depth (integer-like keys too); undefined,
+ * function and symbol members are left out, as JSON does. Written out directly, with no sorted copy,
+ * since it runs for every record; a copy also lost members named __proto__. Verify hashes the stored
+ * bytes and never re-serialises, so records written before read as they did.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value))
+  return member(value) ?? 'null'
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v))
-  if (value === null || typeof value !== 'object') return value
-  const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) {
-    const member = (value as Record<string, unknown>)[key]
-    if (member !== undefined) sorted[key] = sortKeys(member)
+function member(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string': {
+      return JSON.stringify(value)
+    }
+
+    case 'number': {
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null'
+    }
+
+    case 'boolean': {
+      return value ? 'true' : 'false'
+    }
+
+    case 'bigint': {
+      throw new TypeError('a BigInt cannot be stored in a trace record')
+    }
+
+    case 'object': {
+      if (value === null) return 'null'
+      if (Array.isArray(value)) {
+        let items = ''
+        for (let i = 0; i < value.length; i++) items += `${i > 0 ? ',' : ''}${member(value[i]) ?? 'null'}`
+        return `[${items}]`
+      }
+
+      let out = ''
+      for (const key of Object.keys(value).sort()) {
+        const text = member((value as Record<string, unknown>)[key])
+        if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`
+      }
+
+      return `{${out}}`
+    }
+
+    default: {
+      return undefined
+    }
   }
-  return sorted
 }
 
 /** The stored line (without newline) and its hash. `body` must not hold prev, seq or hash members. */
