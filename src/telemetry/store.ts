@@ -78,9 +78,9 @@ interface OpenSegment {
 }
 
 /**
- * Appends records for one process. `append` redacts and serialises; hashing into the chain and the
- * write happen in a deferred flush (one write per batch), and synchronously on process exit, so
- * nothing queued is lost when a proxy exits.
+ * Appends records for one process. `append` redacts, serialises and (when it can) seals a record into
+ * the chain; the write happens in a deferred flush (one write per batch), and synchronously on process
+ * exit, so nothing queued is lost when a proxy exits.
  */
 export class TraceWriter {
   readonly stats: WriterStats = {stored: 0, dropped: 0, errors: 0, failing: false}
@@ -140,9 +140,7 @@ export class TraceWriter {
     if (!segment || this.stats.failing || dayOf(record.time) !== segment.day) return
     const previous = this.pending.length > 0 ? this.pending.at(-1)!.sealed : {seq: segment.seq, hash: segment.last, bytes: segment.bytes}
     if (!previous || previous.bytes >= this.maxSegmentBytes) return
-    const seq = previous.seq + 1
-    const {line, hash} = sealMembers(previous.hash, seq, record.members)
-    record.sealed = {seq, prev: previous.hash, line, hash, bytes: previous.bytes + Buffer.byteLength(line) + 1}
+    record.sealed = sealNow(previous.hash, previous.seq + 1, record.members, previous.bytes)
   }
 
   /** Write everything queued now. */
@@ -210,11 +208,11 @@ export class TraceWriter {
 
       seq++
       const ahead = record.sealed
-      const {line, hash} = ahead && ahead.seq === seq && ahead.prev === last ? ahead : sealMembers(last, seq, record.members)
-      chunk += line + '\n'
+      const sealed = ahead && ahead.seq === seq && ahead.prev === last ? ahead : sealNow(last, seq, record.members, bytes)
+      chunk += sealed.line + '\n'
       inChunk++
-      bytes += Buffer.byteLength(line) + 1
-      last = hash
+      bytes = sealed.bytes
+      last = sealed.hash
     }
 
     this.commit(segment, chunk, seq, last, bytes)
@@ -277,6 +275,12 @@ export class TraceWriter {
     this.warned = true
     ;(this.options.onError ?? ((m: string) => process.stderr.write(`agentgov: ${m}\n`)))(message)
   }
+}
+
+/** A record sealed after `prev` as number `seq`, and the segment's size once its line is added. */
+function sealNow(prev: string, seq: number, members: string, bytesBefore: number): NonNullable<Prepared['sealed']> {
+  const {line, hash} = sealMembers(prev, seq, members)
+  return {seq, prev, line, hash, bytes: bytesBefore + Buffer.byteLength(line) + 1}
 }
 
 function stamp(time: number): string {
