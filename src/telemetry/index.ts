@@ -38,7 +38,7 @@ export async function createTelemetry(options: TelemetryOptions): Promise<Teleme
   if (!config) return new Recorder(writer, undefined, undefined, warn)
   const [{startOtel}, {Signals}] = await Promise.all([import('./otel.js'), import('./signals.js')])
   const runtime = startOtel(config, warn)
-  return new Recorder(writer, runtime, new Signals(runtime.tracer, runtime.meter, runtime.ids, () => runtime.exportNow()), warn)
+  return new Recorder(writer, runtime, new Signals(runtime.tracing ? (spans) => runtime.exportSpans(spans) : undefined, runtime.meter), warn)
 }
 
 const NO_SPAN: RequestSpan = {end: () => {}, upstream: () => ({end: () => {}})}

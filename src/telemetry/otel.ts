@@ -1,15 +1,18 @@
 /**
- * The one place that wires the OpenTelemetry SDK: OTLP/HTTP trace and metric exporters, a bounded
- * batch span processor and a periodic metric reader. Loaded only by dynamic import, and only when
- * config.ts found an endpoint, so a proxy with export off never loads any of it.
+ * The one place that wires OpenTelemetry export: OTLP/HTTP spans and metrics, bounded and counted.
+ * Loaded only by dynamic import, and only when config.ts found an endpoint, so a proxy with export
+ * off never loads any of it.
  *
- * Providers are not registered globally: agentgov records through the tracer and meter handed out
- * here, which keeps several Telemetry instances (tests, `traces export`) independent.
+ * Metrics go through the SDK's MeterProvider and periodic reader. Spans are written by otlp-spans.ts
+ * (see there for why not through the SDK's Tracer) and sent by the SDK's own OTLP/HTTP export
+ * delegate: the same transport, retries, timeouts and concurrency bound as its OTLPTraceExporter.
+ * Providers are not registered globally, which keeps several Telemetry instances (tests, `traces
+ * export`) independent.
  */
-import type {Meter, Tracer} from '@opentelemetry/api'
+import type {Meter} from '@opentelemetry/api'
 import {ExportResultCode, type ExportResult} from '@opentelemetry/core'
 import {OTLPMetricExporter} from '@opentelemetry/exporter-metrics-otlp-http'
-import {OTLPTraceExporter} from '@opentelemetry/exporter-trace-otlp-http'
+import {convertLegacyHttpOptions, createOtlpHttpExportDelegate} from '@opentelemetry/otlp-exporter-base/node-http'
 import {resourceFromAttributes} from '@opentelemetry/resources'
 import {
   type AggregationOption,
@@ -20,24 +23,21 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics'
-import {BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor} from '@opentelemetry/sdk-trace-base'
-import type {Context} from '@opentelemetry/api'
 
 import {VERSION} from '../version.js'
 import type {OtelConfig} from './config.js'
-import {PresetIds} from './signals.js'
+import {type SpanRecord, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
 
+/** Spans waiting for or in export; more are dropped and counted. */
 export const MAX_QUEUE = 2048
-const MAX_BATCH = 512
 const EXPORT_TIMEOUT_MS = 5000
 
 export interface OtelRuntime {
-  tracer?: Tracer
+  /** Whether spans are exported at all (OTEL_TRACES_EXPORTER=none turns them off). */
+  readonly tracing: boolean
   meter?: Meter
-  /** The tracer's id generator, which lets spans be made after the call under ids chosen during it. */
-  ids: PresetIds
-  /** Start exporting every finished span now (without waiting for the batch timer). */
-  exportNow(): void
+  /** Sends finished spans now, as one request; never throws, never waits. */
+  exportSpans(spans: SpanRecord[]): void
   readonly droppedSpans: number
   readonly failedMetricExports: number
   /** Flush and stop; resolves within timeoutMs whatever the backend does. */
@@ -52,11 +52,7 @@ interface Counters {
 
 export function startOtel(config: OtelConfig, warn: (message: string) => void): OtelRuntime {
   const counters: Counters = {droppedSpans: 0, failedMetricExports: 0, inFlight: 0}
-  const resource = resourceFromAttributes({
-    ...config.resourceAttributes,
-    'service.name': config.serviceName,
-    'service.version': VERSION,
-  })
+  const resourceAttributes = {...config.resourceAttributes, 'service.name': config.serviceName, 'service.version': VERSION}
   let warned = false
   const warnOnce = (what: string, url: string, result: ExportResult) => {
     if (warned) return
@@ -64,18 +60,7 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
     warn(`OTLP export of ${what} to ${url} failed (${result.error?.message ?? 'unknown error'}); dropping them and counting. Tool calls are not affected.`)
   }
 
-  const ids = new PresetIds()
-  let tracerProvider: BasicTracerProvider | undefined
-  if (config.tracesUrl) {
-    const url = config.tracesUrl
-    const exporter = new CountingSpanExporter(
-      new OTLPTraceExporter({url, headers: config.headers, timeoutMillis: EXPORT_TIMEOUT_MS}),
-      counters,
-      (result) => warnOnce('spans', url, result),
-    )
-    const batch = new BatchSpanProcessor(exporter, {maxQueueSize: MAX_QUEUE, maxExportBatchSize: MAX_BATCH, scheduledDelayMillis: 1000, exportTimeoutMillis: EXPORT_TIMEOUT_MS})
-    tracerProvider = new BasicTracerProvider({resource, idGenerator: ids, spanProcessors: [new BoundedProcessor(batch, counters)]})
-  }
+  const spans = config.tracesUrl ? spanExport(config.tracesUrl, config, resourceAttributes, counters, warnOnce) : undefined
 
   let meterProvider: MeterProvider | undefined
   if (config.metricsUrl) {
@@ -88,16 +73,14 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
       exportIntervalMillis: config.metricIntervalMs,
       exportTimeoutMillis: Math.min(EXPORT_TIMEOUT_MS, config.metricIntervalMs),
     })
-    meterProvider = new MeterProvider({resource, readers: [reader]})
+    meterProvider = new MeterProvider({resource: resourceFromAttributes(resourceAttributes), readers: [reader]})
   }
 
   return {
-    tracer: tracerProvider?.getTracer('agentgov', VERSION),
+    tracing: spans !== undefined,
     meter: meterProvider?.getMeter('agentgov', VERSION),
-    ids,
-    exportNow() {
-      // Failures are counted by CountingSpanExporter; nothing to await or throw here.
-      tracerProvider?.forceFlush().catch(() => {})
+    exportSpans(records) {
+      spans?.export(records)
     },
     get droppedSpans() {
       return counters.droppedSpans
@@ -106,7 +89,7 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
       return counters.failedMetricExports
     },
     async shutdown(timeoutMs) {
-      const done = Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown()])
+      const done = Promise.allSettled([spans?.shutdown(), meterProvider?.shutdown()])
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs)
@@ -121,66 +104,62 @@ export function startOtel(config: OtelConfig, warn: (message: string) => void): 
   }
 }
 
-/**
- * Bounds what is waiting for export and counts what does not fit. BatchSpanProcessor bounds its own
- * queue too, but drops silently (a debug log); the count here is what `stats()` and the exit warning
- * report, and it includes spans whose export failed.
- */
-class BoundedProcessor implements SpanProcessor {
-  constructor(
-    private readonly inner: SpanProcessor,
-    private readonly counters: Counters,
-  ) {}
-
-  onStart(span: Span, parentContext: Context): void {
-    this.inner.onStart(span, parentContext)
-  }
-
-  onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & 1) === 0) return
-    if (this.counters.inFlight >= MAX_QUEUE) {
-      this.counters.droppedSpans++
-      return
-    }
-
-    this.counters.inFlight++
-    this.inner.onEnd(span)
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush()
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown()
-  }
+interface SpanExport {
+  export(spans: SpanRecord[]): void
+  shutdown(): Promise<void>
 }
 
-class CountingSpanExporter implements SpanExporter {
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly counters: Counters,
-    private readonly onFailure: (result: ExportResult) => void,
-  ) {}
-
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
-      this.counters.inFlight = Math.max(0, this.counters.inFlight - spans.length)
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.counters.droppedSpans += spans.length
-        this.onFailure(result)
+/** Sends spans through the SDK's OTLP/HTTP delegate; what does not fit the queue or fails to arrive is counted. */
+function spanExport(
+  url: string,
+  config: OtelConfig,
+  resource: Record<string, string>,
+  counters: Counters,
+  onFailure: (what: string, url: string, result: ExportResult) => void,
+): SpanExport {
+  const frame = traceRequestFrame(resource, {name: 'agentgov', version: VERSION})
+  const encoder = new TextEncoder()
+  const decoder = new TextDecoder()
+  const serializer = {
+    serializeRequest: (spans: SpanRecord[]) => encoder.encode(traceRequestJson(frame, spans)),
+    deserializeResponse: (data: Uint8Array) => {
+      // A partial-success body is logged by the delegate; an unreadable one is no reason to fail.
+      try {
+        return data.length === 0 ? {} : (JSON.parse(decoder.decode(data)) as object)
+      } catch {
+        return {}
       }
-
-      done(result)
-    })
+    },
   }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown()
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve()
+  const delegate = createOtlpHttpExportDelegate(
+    convertLegacyHttpOptions({url, headers: config.headers, timeoutMillis: EXPORT_TIMEOUT_MS}, 'TRACES', 'v1/traces', {'Content-Type': 'application/json'}),
+    serializer,
+    'otlp_http_span_exporter',
+    {name: 'span', countItems: (spans: SpanRecord[]) => spans.length},
+    undefined,
+  )
+  return {
+    export(spans) {
+      const fits = Math.max(0, Math.min(spans.length, MAX_QUEUE - counters.inFlight))
+      counters.droppedSpans += spans.length - fits
+      if (fits === 0) return
+      const batch = fits === spans.length ? spans : spans.slice(0, fits)
+      counters.inFlight += fits
+      try {
+        delegate.export(batch, (result) => {
+          counters.inFlight = Math.max(0, counters.inFlight - fits)
+          if (result.code !== ExportResultCode.SUCCESS) {
+            counters.droppedSpans += fits
+            onFailure('spans', url, result)
+          }
+        })
+      } catch (error) {
+        counters.inFlight = Math.max(0, counters.inFlight - fits)
+        counters.droppedSpans += fits
+        onFailure('spans', url, {code: ExportResultCode.FAILED, error: error as Error})
+      }
+    },
+    shutdown: () => delegate.shutdown(),
   }
 }
 

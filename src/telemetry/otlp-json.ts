@@ -2,6 +2,7 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {VERSION} from '../version.js'
+import {type AttributeValue, SPAN_KIND, type SpanRecord, STATUS_CODE, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
 import type {Action, ApprovalChannel, ApprovalOutcome, DecisionRecord, RecordKind, Stage, StoredRecord} from './types.js'
 
 /**
@@ -42,27 +43,17 @@ interface ExportTraceServiceRequest {
 
 /** The local store's records as OTLP JSON lines. Span ids come from record hashes: replaying twice sends the same spans. */
 export function toOtlpJsonLines(records: readonly StoredRecord[], serviceName = 'agentgov'): string[] {
+  const frame = traceRequestFrame({'service.name': serviceName, 'service.version': VERSION}, {name: 'agentgov', version: VERSION})
   const lines: string[] = []
-  for (let i = 0; i < records.length; i += SPANS_PER_REQUEST) {
-    const request: ExportTraceServiceRequest = {
-      resourceSpans: [
-        {
-          resource: {attributes: [kv('service.name', serviceName), kv('service.version', VERSION)]},
-          scopeSpans: [{scope: {name: 'agentgov', version: VERSION}, spans: records.slice(i, i + SPANS_PER_REQUEST).map((r) => toSpan(r))}],
-        },
-      ],
-    }
-    lines.push(JSON.stringify(request))
-  }
-
+  for (let i = 0; i < records.length; i += SPANS_PER_REQUEST) lines.push(traceRequestJson(frame, records.slice(i, i + SPANS_PER_REQUEST).map((r) => toSpan(r))))
   return lines
 }
 
-function toSpan(record: StoredRecord): OtlpSpan {
+function toSpan(record: StoredRecord): SpanRecord {
   const durationMs = record.kind === 'decision' ? (record.latencyUs ?? 0) / 1000 : record.kind === 'approval' ? (record.approval?.waitedMs ?? 0) : 0
-  const attributes: KeyValue[] = []
+  const attributes: Record<string, AttributeValue> = {}
   const add = (key: string, value: number | string | null | undefined) => {
-    if (value !== undefined && value !== null) attributes.push(kv(key, value))
+    if (value !== undefined && value !== null) attributes[key] = value
   }
 
   add('agt.agent.id', record.agent)
@@ -89,21 +80,12 @@ function toSpan(record: StoredRecord): OtlpSpan {
     traceId: record.traceId ?? record.hash.slice(0, 32),
     spanId: record.hash.slice(32, 48),
     name: SPAN_NAME[record.kind],
-    kind: 1,
-    startTimeUnixNano: nanos(record.time - durationMs),
-    endTimeUnixNano: nanos(record.time),
+    kind: SPAN_KIND.internal,
+    startMs: record.time - durationMs,
+    endMs: record.time,
     attributes,
-    status: {code: 1},
+    status: {code: STATUS_CODE.ok},
   }
-}
-
-function kv(key: string, value: number | string): KeyValue {
-  if (typeof value === 'string') return {key, value: {stringValue: value}}
-  return {key, value: Number.isInteger(value) ? {intValue: value} : {doubleValue: value}}
-}
-
-function nanos(ms: number): string {
-  return (BigInt(Math.round(ms * 1000)) * 1000n).toString()
 }
 
 export interface OtlpReadResult {
@@ -162,8 +144,8 @@ export function recordsOf(request: ExportTraceServiceRequest): DecisionRecord[] 
 function fromSpan(kind: RecordKind, span: OtlpSpan): DecisionRecord {
   const a = new Map((span.attributes ?? []).map((attribute) => [attribute.key, valueOf(attribute.value)]))
   const str = (key: string) => (a.has(key) ? String(a.get(key)) : undefined)
-  const start = Number(BigInt(span.startTimeUnixNano) / 1000n) / 1000
-  const end = Number(BigInt(span.endTimeUnixNano) / 1000n) / 1000
+  const start = unixMs(span.startTimeUnixNano)
+  const end = unixMs(span.endTimeUnixNano)
   const record: DecisionRecord = {kind, time: end, agent: str('agt.agent.id') ?? '', server: str('agt.server.name') ?? '', traceId: hexId(span.traceId)}
   const tool = str('agt.tool.name')
   if (tool !== undefined) record.tool = tool
@@ -190,6 +172,11 @@ function fromSpan(kind: RecordKind, span: OtlpSpan): DecisionRecord {
   }
 
   return record
+}
+
+/** Milliseconds since the epoch, to the nearest microsecond (a double holds no more at this size). */
+function unixMs(nanos: string): number {
+  return Number((BigInt(nanos) + 500n) / 1000n) / 1000
 }
 
 function valueOf(value: AnyValue | undefined): boolean | number | string | undefined {

@@ -1,26 +1,13 @@
 /**
- * agentgov's spans and metrics, recorded through @opentelemetry/api. Names and attributes are the
- * telemetry contract (docs/telemetry.md): change them only with it. Loaded only when export is on.
+ * agentgov's spans and metrics. Names and attributes are the telemetry contract (docs/telemetry.md):
+ * change them only with it. Spans are written by otlp-spans.ts, metrics recorded through
+ * @opentelemetry/api. Loaded only when export is on.
  */
 import {randomFillSync} from 'node:crypto'
 
-import {
-  type Attributes,
-  type Context,
-  type Counter,
-  createTraceState,
-  type Histogram,
-  type Meter,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Tracer,
-} from '@opentelemetry/api'
-import type {IdGenerator} from '@opentelemetry/sdk-trace-base'
+import type {Attributes, Counter, Histogram, Meter} from '@opentelemetry/api'
 
-
+import {type AttributeValue, SPAN_KIND, type SpanRecord, STATUS_CODE} from './otlp-spans.js'
 import type {ApprovalEvent, DecisionEvent, RequestInfo, TrustEvent} from './types.js'
 
 export const SPAN = {
@@ -58,28 +45,30 @@ export interface OpenSpan {
 const MAX_OPEN_REQUESTS = 4096
 
 /**
- * Spans and metric points are made in bulk, at most this often or when this many (one export batch)
- * are waiting, so their cost falls on one call in hundreds rather than on every call.
+ * Spans are sent and metric points recorded in bulk, at most this often or when this many (one
+ * export request) are waiting, so their cost falls on one call in hundreds rather than on every call.
  */
 const MAKE_EVERY_MS = 100
 const MAX_PENDING = 512
 
-/** A span's identity, chosen on the call's path so it can be propagated before the span exists. */
+/** A span's identity, chosen on the call's path so it can be propagated before the span is sent. */
 interface Ids {
   traceId: string
   spanId: string
   sampled: boolean
+  traceState?: string
 }
 
-/** A span's ids and the open request it was recorded in, taken on the call's path (the request may end before the span is made). */
-interface ChildIds extends Ids {
-  parent?: Ids
+/** A span's parent: an open request of this proxy, or the caller's span in another process. */
+interface Parent extends Ids {
+  remote?: boolean
 }
+
+type SpanAttributes = Record<string, AttributeValue>
 
 /**
- * Records agentgov's spans and metrics. The call's path only picks ids and timestamps; the spans and
- * metric points themselves are made through the SDK later, in bulk (MAKE_EVERY_MS), so export on
- * costs a tool call about a microsecond, not the SDK's tens of them.
+ * Records agentgov's spans and metrics. The call's path picks ids and timestamps and keeps a small
+ * record; export requests are written and metric points recorded later, in bulk (MAKE_EVERY_MS).
  */
 export class Signals {
   private readonly evaluations?: Counter
@@ -89,15 +78,16 @@ export class Signals {
   private readonly duration?: Histogram
   /** Open request spans by JSON-RPC id, so a decision taken inside a request becomes its child. */
   private readonly open = new Map<string, Ids>()
-  private pending: Array<() => void> = []
+  private spans: SpanRecord[] = []
+  private points: Array<() => void> = []
   private readonly counts = new Map<Counter, Map<string, {attributes: Attributes; n: number}>>()
   private scheduled = false
 
   constructor(
-    private readonly tracer: Tracer | undefined,
+    /** Where finished spans go; undefined when spans are not exported. */
+    private readonly exportSpans: ((spans: SpanRecord[]) => void) | undefined,
     meter: Meter | undefined,
-    private readonly ids: PresetIds = new PresetIds(),
-    private readonly exportNow: () => void = () => {},
+    private readonly ids: RandomIds = new RandomIds(),
   ) {
     if (!meter) return
     this.evaluations = meter.createCounter(METRIC.evaluations, {unit: '1', description: 'Policy decisions, by action and stage.'})
@@ -113,65 +103,55 @@ export class Signals {
 
   /** Returns the trace id the decision was recorded under, if any. */
   decision(event: DecisionEvent, now: number): string | undefined {
-    const ids = this.tracer ? this.childIds(event) : undefined
-    this.later(() => {
-      const stage = event.stage
-      const action = event.action
-      this.count(this.evaluations, `${action} ${stage}`, () => ({'agt.policy.action': action, 'agt.policy.stage': stage}))
-      this.latency?.record(event.latencyUs / 1000, {'agt.policy.action': action, 'agt.policy.stage': stage})
-      if (action === 'deny') this.count(this.denials, JSON.stringify([event.rule, stage, event.tool]), () => compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
-      if (!ids) return
-      const attributes = compact({
-        'agt.agent.id': event.agent,
-        'agt.policy.stage': stage,
-        'agt.policy.action': action,
-        'agt.policy.rule': event.rule,
-        'agt.policy.name': event.policy,
-        'agt.tool.name': event.tool,
-        'agt.server.name': event.server,
-      })
-      this.instant(SPAN.evaluate, attributes, now - event.latencyUs / 1000, now, ids, event)
+    const stage = event.stage
+    const action = event.action
+    this.count(this.evaluations, `${action} ${stage}`, () => ({'agt.policy.action': action, 'agt.policy.stage': stage}))
+    if (action === 'deny') this.count(this.denials, JSON.stringify([event.rule, stage, event.tool]), () => compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
+    if (this.latency) this.record(this.latency, event.latencyUs / 1000, {'agt.policy.action': action, 'agt.policy.stage': stage})
+    if (!this.exportSpans) return undefined
+    const attributes = compact({
+      'agt.agent.id': event.agent,
+      'agt.policy.stage': stage,
+      'agt.policy.action': action,
+      'agt.policy.rule': event.rule,
+      'agt.policy.name': event.policy,
+      'agt.tool.name': event.tool,
+      'agt.server.name': event.server,
     })
-    return ids?.traceId
+    return this.instant(SPAN.evaluate, attributes, now - event.latencyUs / 1000, now, event)
   }
 
   approval(event: ApprovalEvent, now: number): string | undefined {
-    const ids = this.tracer ? this.childIds(event) : undefined
-    this.later(() => {
-      this.approvals?.add(1, compact({'agt.policy.rule': event.rule, 'agt.approval.outcome': event.outcome}))
-      if (!ids) return
-      const attributes = compact({
-        'agt.agent.id': event.agent,
-        'agt.policy.rule': event.rule,
-        'agt.tool.name': event.tool,
-        'agt.approval.outcome': event.outcome,
-        'agt.approval.approver': event.approver,
-        'agt.approval.channel': event.channel,
-      })
-      this.instant(SPAN.approval, attributes, now - event.waitedMs, now, ids, event)
+    this.count(this.approvals, JSON.stringify([event.rule, event.outcome]), () => compact({'agt.policy.rule': event.rule, 'agt.approval.outcome': event.outcome}))
+    if (!this.exportSpans) return undefined
+    const attributes = compact({
+      'agt.agent.id': event.agent,
+      'agt.policy.rule': event.rule,
+      'agt.tool.name': event.tool,
+      'agt.approval.outcome': event.outcome,
+      'agt.approval.approver': event.approver,
+      'agt.approval.channel': event.channel,
     })
-    return ids?.traceId
+    return this.instant(SPAN.approval, attributes, now - event.waitedMs, now, event)
   }
 
   trust(event: TrustEvent, now: number): string | undefined {
-    if (!this.tracer) return undefined
-    const ids = this.childIds(event)
-    this.later(() => {
-      const attributes = compact({'agt.agent.id': event.agent, 'agt.trust.score': event.score, 'agt.trust.tier': event.tier, 'agt.trust.subject': event.subject})
-      this.instant(SPAN.trust, attributes, now, now, ids, event)
-    })
-    return ids.traceId
+    if (!this.exportSpans) return undefined
+    const attributes = compact({'agt.agent.id': event.agent, 'agt.trust.score': event.score, 'agt.trust.tier': event.tier, 'agt.trust.subject': event.subject})
+    return this.instant(SPAN.trust, attributes, now, now, event)
   }
 
   request(info: RequestInfo): OpenSpan {
     const start = preciseNow()
-    const caller = this.tracer ? callerIds(info.traceparent) : undefined
-    const ids = this.tracer ? {traceId: caller?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: caller?.sampled ?? true} : undefined
+    const caller = this.exportSpans ? callerIds(info.traceparent, info.tracestate) : undefined
+    const ids: Ids | undefined = this.exportSpans
+      ? {traceId: caller?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: caller?.sampled ?? true, traceState: caller?.traceState}
+      : undefined
     const key = String(info.requestId)
     if (ids && this.open.size < MAX_OPEN_REQUESTS) this.open.set(key, ids)
     let ended = false
-    // Both spans of a request carry the same attributes (the SDK copies them): build them once.
-    let attributes: Attributes | undefined
+    // Both spans of a request carry the same attributes: build them once.
+    let attributes: SpanAttributes | undefined
     const attributesOf = () => (attributes ??= requestAttributes(info))
     return {
       traceparent: ids ? traceparentOf(ids) : undefined,
@@ -181,46 +161,39 @@ export class Signals {
         ended = true
         if (this.open.get(key) === ids) this.open.delete(key)
         const end = preciseNow()
-        this.later(() => {
-          this.duration?.record((end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
-          if (!ids) return
-          const span = this.startSpan(spanName(info), SpanKind.SERVER, attributesOf(), start, ids, callerContext(info.traceparent, info.tracestate))
-          finish(span, outcome, end)
-        })
+        if (this.duration) this.record(this.duration, (end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
+        if (ids) this.span(spanName(info), SPAN_KIND.server, withError(attributesOf(), outcome), start, end, ids, caller && {...caller, remote: true}, outcome)
       },
       upstream: () => {
         if (!ids) return {end: () => {}}
-        const hop = {traceId: ids.traceId, spanId: this.ids.spanId(), sampled: ids.sampled}
+        const hop: Ids = {traceId: ids.traceId, spanId: this.ids.spanId(), sampled: ids.sampled, traceState: ids.traceState}
         const hopStart = preciseNow()
         return {
           traceparent: traceparentOf(hop),
-          end: (outcome = {}) => {
-            const end = preciseNow()
-            this.later(() => finish(this.startSpan(spanName(info), SpanKind.CLIENT, attributesOf(), hopStart, hop, contextOf(ids)), outcome, end))
-          },
+          end: (outcome = {}) => this.span(spanName(info), SPAN_KIND.client, withError(attributesOf(), outcome), hopStart, preciseNow(), hop, ids, outcome),
         }
       },
     }
   }
 
-  /** Makes every span and metric point recorded so far; called before the providers flush. */
+  /** Sends every span and records every metric point kept so far; called before the providers flush. */
   flush(): void {
-    const pending = this.pending
-    this.pending = []
+    const spans = this.spans
+    const points = this.points
+    this.spans = []
+    this.points = []
     this.scheduled = false
-    for (const make of pending) {
+    for (const record of points) {
       try {
-        make()
+        record()
       } catch {
-        // A span the SDK refuses is lost alone; the rest are still made.
+        // A point the SDK refuses is lost alone; the rest are still recorded.
       }
     }
 
     for (const [counter, counts] of this.counts) for (const {attributes, n} of counts.values()) counter.add(n, attributes)
     this.counts.clear()
-    // Serialised for export in this same turn, the SDK's span objects die young: held in the batch
-    // queue they would survive into every young-generation GC and make each one several times dearer.
-    if (pending.length > 0 && this.tracer) this.exportNow()
+    if (spans.length > 0) this.exportSpans?.(spans)
   }
 
   /** Counter increments are summed per attribute set until the flush: one SDK call each, not one per call. */
@@ -231,55 +204,57 @@ export class Signals {
     const entry = counts.get(key)
     if (entry) entry.n++
     else counts.set(key, {attributes: attributes(), n: 1})
+    this.schedule()
   }
 
-  private later(make: () => void): void {
-    this.pending.push(make)
-    if (this.pending.length >= MAX_PENDING) this.flush()
+  private record(histogram: Histogram, value: number, attributes: Attributes): void {
+    this.points.push(() => histogram.record(value, attributes))
+    this.schedule(this.points.length)
+  }
+
+  /** A span under the open request it belongs to, or under the caller's context; returns its trace id. */
+  private instant(name: string, attributes: SpanAttributes, start: number, end: number, event: {requestId?: number | string; traceparent?: string; tracestate?: string}): string {
+    const open = event.requestId === undefined ? undefined : this.open.get(String(event.requestId))
+    const parent: Parent | undefined = open ?? callerIds(event.traceparent, event.tracestate)
+    const remote = !open && parent !== undefined
+    const ids: Ids = {traceId: parent?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: parent?.sampled ?? true, traceState: parent?.traceState}
+    // A deny or a failed check is an outcome, not a failure of agentgov: status OK, reason in attributes.
+    this.span(name, SPAN_KIND.internal, attributes, start, end, ids, parent && {...parent, remote})
+    return ids.traceId
+  }
+
+  private span(name: string, kind: SpanRecord['kind'], attributes: SpanAttributes, start: number, end: number, ids: Ids, parent: Parent | undefined, outcome: Outcome = {}): void {
+    // An unsampled caller asked for no spans: the ids still propagate, nothing is sent.
+    if (!ids.sampled) return
+    this.spans.push({
+      name,
+      kind,
+      traceId: ids.traceId,
+      spanId: ids.spanId,
+      parentSpanId: parent?.spanId,
+      parentIsRemote: parent?.remote,
+      traceState: ids.traceState,
+      startMs: start,
+      endMs: end,
+      attributes,
+      status: outcome.failed ? {code: STATUS_CODE.error, message: outcome.message} : {code: STATUS_CODE.ok},
+    })
+    this.schedule(this.spans.length)
+  }
+
+  private schedule(pending = 0): void {
+    if (pending >= MAX_PENDING) this.flush()
     else if (!this.scheduled) {
       this.scheduled = true
       setTimeout(() => this.flush(), MAKE_EVERY_MS).unref()
     }
   }
-
-  /** Ids for a span that is the child of the open request it belongs to, or of the caller's context. */
-  private childIds(event: {requestId?: number | string; traceparent?: string}): ChildIds {
-    const parent = event.requestId === undefined ? undefined : this.open.get(String(event.requestId))
-    const caller = parent ?? callerIds(event.traceparent)
-    return {traceId: caller?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: caller?.sampled ?? true, parent}
-  }
-
-  private instant(name: string, attributes: Attributes, start: number, end: number, ids: ChildIds, event: {traceparent?: string; tracestate?: string}): void {
-    const context = ids.parent ? contextOf(ids.parent) : callerContext(event.traceparent, event.tracestate)
-    const span = this.startSpan(name, SpanKind.INTERNAL, attributes, start, ids, context)
-    // A deny or a failed check is an outcome, not a failure of agentgov: status OK, reason in attributes.
-    span.setStatus({code: SpanStatusCode.OK})
-    span.end(end)
-  }
-
-  /** The SDK span, under the ids chosen on the call's path. */
-  private startSpan(name: string, kind: SpanKind, attributes: Attributes, start: number, ids: Ids, parent: Context): Span {
-    this.ids.preset(ids)
-    try {
-      return this.tracer!.startSpan(name, {kind, attributes, startTime: start}, parent)
-    } finally {
-      this.ids.preset(undefined)
-    }
-  }
 }
 
-/**
- * The tracer's id generator: random ids from a pooled CSPRNG buffer, except while a span chosen
- * earlier on the call's path is being made, when it hands out that span's ids.
- */
-export class PresetIds implements IdGenerator {
-  private next?: Ids
+/** Span and trace ids from a pooled CSPRNG buffer: one system call per few hundred ids. */
+export class RandomIds {
   private pool = Buffer.alloc(0)
   private offset = 0
-
-  preset(ids: Ids | undefined): void {
-    this.next = ids
-  }
 
   traceId(): string {
     return this.random(16)
@@ -287,14 +262,6 @@ export class PresetIds implements IdGenerator {
 
   spanId(): string {
     return this.random(8)
-  }
-
-  generateTraceId(): string {
-    return this.next?.traceId ?? this.traceId()
-  }
-
-  generateSpanId(): string {
-    return this.next?.spanId ?? this.spanId()
   }
 
   private random(bytes: number): string {
@@ -314,7 +281,7 @@ function spanName(info: RequestInfo): string {
   return info.tool ? `${info.method} ${info.tool}` : info.method
 }
 
-function requestAttributes(info: RequestInfo): Attributes {
+function requestAttributes(info: RequestInfo): SpanAttributes {
   return compact({
     'mcp.method.name': info.method,
     'gen_ai.tool.name': info.tool,
@@ -326,23 +293,17 @@ function requestAttributes(info: RequestInfo): Attributes {
   })
 }
 
-/** Milliseconds since the epoch with sub-millisecond precision, as the SDK's own clock. */
+function withError(attributes: SpanAttributes, outcome: Outcome): SpanAttributes {
+  return outcome.errorType ? {...attributes, 'error.type': outcome.errorType} : attributes
+}
+
+/** Milliseconds since the epoch with sub-millisecond precision. */
 function preciseNow(): number {
   return performance.timeOrigin + performance.now()
 }
 
-function contextOf(ids: Ids): Context {
-  return trace.setSpanContext(ROOT_CONTEXT, {traceId: ids.traceId, spanId: ids.spanId, traceFlags: ids.sampled ? 1 : 0})
-}
-
-function finish(span: Span, outcome: Outcome, end: number): void {
-  if (outcome.errorType) span.setAttribute('error.type', outcome.errorType)
-  span.setStatus(outcome.failed ? {code: SpanStatusCode.ERROR, message: outcome.message} : {code: SpanStatusCode.OK})
-  span.end(end)
-}
-
-function compact(attributes: Record<string, boolean | number | string | null | undefined>): Attributes {
-  const out: Attributes = {}
+function compact(attributes: Record<string, boolean | number | string | null | undefined>): SpanAttributes {
+  const out: SpanAttributes = {}
   for (const key in attributes) {
     const value = attributes[key]
     if (value !== undefined && value !== null) out[key] = value
@@ -353,23 +314,17 @@ function compact(attributes: Record<string, boolean | number | string | null | u
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
-/** The caller's W3C trace context from params._meta, or the root context when absent or malformed. */
-export function callerContext(traceparent: string | undefined, tracestate: string | undefined): Context {
-  const ids = callerIds(traceparent)
-  if (!ids) return ROOT_CONTEXT
-  return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: ids.traceId,
-    spanId: ids.spanId,
-    traceFlags: ids.sampled ? 1 : 0,
-    isRemote: true,
-    traceState: tracestate ? createTraceState(tracestate) : undefined,
-  })
-}
-
-function callerIds(traceparent: string | undefined): Ids | undefined {
+/** The caller's W3C trace context from params._meta; undefined when absent or malformed. */
+function callerIds(traceparent: string | undefined, tracestate: string | undefined): Ids | undefined {
   const m = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null
   if (!m || m[1] === 'ff' || /^0+$/.test(m[2]) || /^0+$/.test(m[3])) return undefined
-  return {traceId: m[2], spanId: m[3], sampled: (Number.parseInt(m[4], 16) & 1) === 1}
+  return {traceId: m[2], spanId: m[3], sampled: (Number.parseInt(m[4], 16) & 1) === 1, traceState: validTraceState(tracestate)}
+}
+
+/** W3C caps tracestate at 512 characters of printable ASCII; anything else is not passed on. */
+function validTraceState(tracestate: string | undefined): string | undefined {
+  const value = tracestate?.trim()
+  return value && value.length <= 512 && /^[\x20-\x7e]+$/.test(value) ? value : undefined
 }
 
 function traceparentOf(ids: Ids): string {
