@@ -27,7 +27,8 @@ export interface SpanRecord {
   /** Milliseconds since the epoch, sub-millisecond precision kept. */
   startMs: number
   endMs: number
-  attributes: Readonly<Record<string, AttributeValue>>
+  /** Members that are undefined or null are left out (so callers need not build a compacted copy). */
+  attributes: Readonly<Record<string, AttributeValue | null | undefined>>
   status: {code: (typeof STATUS_CODE)[keyof typeof STATUS_CODE]; message?: string}
 }
 
@@ -65,17 +66,20 @@ function spanJson(span: SpanRecord): string {
   if (span.parentSpanId) json += `,"parentSpanId":"${span.parentSpanId}"`
   if (span.traceState) json += `,"traceState":${JSON.stringify(span.traceState)}`
   json += `,"name":${JSON.stringify(span.name)},"kind":${span.kind},"startTimeUnixNano":"${unixNanos(span.startMs)}","endTimeUnixNano":"${unixNanos(span.endMs)}"`
-  json += `,"attributes":${attributesJson(span.attributes)},"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"links":[],"droppedLinksCount":0`
+  // Empty events and links and zero dropped counts are proto3 defaults: left out, as the mapping allows.
+  json += `,"attributes":${attributesJson(span.attributes)}`
   json += span.status.message === undefined ? `,"status":{"code":${span.status.code}}` : `,"status":{"code":${span.status.code},"message":${JSON.stringify(span.status.message)}}`
   const flags = FLAGS_SAMPLED | FLAGS_HAS_IS_REMOTE | (span.parentIsRemote ? FLAGS_IS_REMOTE : 0)
   return `${json},"flags":${flags}}`
 }
 
-function attributesJson(attributes: Readonly<Record<string, AttributeValue>>): string {
+function attributesJson(attributes: Readonly<Record<string, AttributeValue | null | undefined>>): string {
   let json = '['
   for (const key in attributes) {
+    const value = attributes[key]
+    if (value === undefined || value === null) continue
     if (json.length > 1) json += ','
-    json += `{"key":${JSON.stringify(key)},"value":${anyValueJson(attributes[key])}}`
+    json += `{"key":${JSON.stringify(key)},"value":${anyValueJson(value)}}`
   }
 
   return json + ']'

@@ -59,12 +59,7 @@ interface Ids {
   traceState?: string
 }
 
-/** A span's parent: an open request of this proxy, or the caller's span in another process. */
-interface Parent extends Ids {
-  remote?: boolean
-}
-
-type SpanAttributes = Record<string, AttributeValue>
+type SpanAttributes = SpanRecord['attributes']
 
 /**
  * Records agentgov's spans and metrics. The call's path picks ids and timestamps and keeps a small
@@ -77,11 +72,12 @@ export class Signals {
   private readonly approvals?: Counter
   private readonly duration?: Histogram
   /** Open request spans by JSON-RPC id, so a decision taken inside a request becomes its child. */
-  private readonly open = new Map<string, Ids>()
+  private readonly open = new Map<number | string, Ids>()
   private spans: SpanRecord[] = []
   private points: Array<() => void> = []
   private readonly counts = new Map<Counter, Map<string, {attributes: Attributes; n: number}>>()
   private scheduled = false
+  private immediate = false
 
   constructor(
     /** Where finished spans go; undefined when spans are not exported. */
@@ -109,7 +105,7 @@ export class Signals {
     if (action === 'deny') this.count(this.denials, JSON.stringify([event.rule, stage, event.tool]), () => compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
     if (this.latency) this.record(this.latency, event.latencyUs / 1000, {'agt.policy.action': action, 'agt.policy.stage': stage})
     if (!this.exportSpans) return undefined
-    const attributes = compact({
+    const attributes = {
       'agt.agent.id': event.agent,
       'agt.policy.stage': stage,
       'agt.policy.action': action,
@@ -117,27 +113,27 @@ export class Signals {
       'agt.policy.name': event.policy,
       'agt.tool.name': event.tool,
       'agt.server.name': event.server,
-    })
+    }
     return this.instant(SPAN.evaluate, attributes, now - event.latencyUs / 1000, now, event)
   }
 
   approval(event: ApprovalEvent, now: number): string | undefined {
     this.count(this.approvals, JSON.stringify([event.rule, event.outcome]), () => compact({'agt.policy.rule': event.rule, 'agt.approval.outcome': event.outcome}))
     if (!this.exportSpans) return undefined
-    const attributes = compact({
+    const attributes = {
       'agt.agent.id': event.agent,
       'agt.policy.rule': event.rule,
       'agt.tool.name': event.tool,
       'agt.approval.outcome': event.outcome,
       'agt.approval.approver': event.approver,
       'agt.approval.channel': event.channel,
-    })
+    }
     return this.instant(SPAN.approval, attributes, now - event.waitedMs, now, event)
   }
 
   trust(event: TrustEvent, now: number): string | undefined {
     if (!this.exportSpans) return undefined
-    const attributes = compact({'agt.agent.id': event.agent, 'agt.trust.score': event.score, 'agt.trust.tier': event.tier, 'agt.trust.subject': event.subject})
+    const attributes = {'agt.agent.id': event.agent, 'agt.trust.score': event.score, 'agt.trust.tier': event.tier, 'agt.trust.subject': event.subject}
     return this.instant(SPAN.trust, attributes, now, now, event)
   }
 
@@ -147,12 +143,9 @@ export class Signals {
     const ids: Ids | undefined = this.exportSpans
       ? {traceId: caller?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: caller?.sampled ?? true, traceState: caller?.traceState}
       : undefined
-    const key = String(info.requestId)
+    const key = info.requestId
     if (ids && this.open.size < MAX_OPEN_REQUESTS) this.open.set(key, ids)
     let ended = false
-    // Both spans of a request carry the same attributes: build them once.
-    let attributes: SpanAttributes | undefined
-    const attributesOf = () => (attributes ??= requestAttributes(info))
     return {
       traceparent: ids ? traceparentOf(ids) : undefined,
       traceId: ids?.traceId,
@@ -162,7 +155,7 @@ export class Signals {
         if (this.open.get(key) === ids) this.open.delete(key)
         const end = preciseNow()
         if (this.duration) this.record(this.duration, (end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
-        if (ids) this.span(spanName(info), SPAN_KIND.server, withError(attributesOf(), outcome), start, end, ids, caller && {...caller, remote: true}, outcome)
+        if (ids) this.span(spanName(info), SPAN_KIND.server, requestAttributes(info, outcome), start, end, ids, caller?.spanId, true, outcome)
       },
       upstream: () => {
         if (!ids) return {end: () => {}}
@@ -170,7 +163,7 @@ export class Signals {
         const hopStart = preciseNow()
         return {
           traceparent: traceparentOf(hop),
-          end: (outcome = {}) => this.span(spanName(info), SPAN_KIND.client, withError(attributesOf(), outcome), hopStart, preciseNow(), hop, ids, outcome),
+          end: (outcome = {}) => this.span(spanName(info), SPAN_KIND.client, requestAttributes(info, outcome), hopStart, preciseNow(), hop, ids.spanId, false, outcome),
         }
       },
     }
@@ -214,16 +207,26 @@ export class Signals {
 
   /** A span under the open request it belongs to, or under the caller's context; returns its trace id. */
   private instant(name: string, attributes: SpanAttributes, start: number, end: number, event: {requestId?: number | string; traceparent?: string; tracestate?: string}): string {
-    const open = event.requestId === undefined ? undefined : this.open.get(String(event.requestId))
-    const parent: Parent | undefined = open ?? callerIds(event.traceparent, event.tracestate)
-    const remote = !open && parent !== undefined
+    const open = event.requestId === undefined ? undefined : this.open.get(event.requestId)
+    const parent = open ?? callerIds(event.traceparent, event.tracestate)
     const ids: Ids = {traceId: parent?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: parent?.sampled ?? true, traceState: parent?.traceState}
     // A deny or a failed check is an outcome, not a failure of agentgov: status OK, reason in attributes.
-    this.span(name, SPAN_KIND.internal, attributes, start, end, ids, parent && {...parent, remote})
+    this.span(name, SPAN_KIND.internal, attributes, start, end, ids, parent?.spanId, !open)
     return ids.traceId
   }
 
-  private span(name: string, kind: SpanRecord['kind'], attributes: SpanAttributes, start: number, end: number, ids: Ids, parent: Parent | undefined, outcome: Outcome = {}): void {
+  /** parentIsRemote: the parent is the caller's span, in another process. */
+  private span(
+    name: string,
+    kind: SpanRecord['kind'],
+    attributes: SpanAttributes,
+    start: number,
+    end: number,
+    ids: Ids,
+    parentSpanId: string | undefined,
+    parentIsRemote: boolean,
+    outcome: Outcome = {},
+  ): void {
     // An unsampled caller asked for no spans: the ids still propagate, nothing is sent.
     if (!ids.sampled) return
     this.spans.push({
@@ -231,8 +234,8 @@ export class Signals {
       kind,
       traceId: ids.traceId,
       spanId: ids.spanId,
-      parentSpanId: parent?.spanId,
-      parentIsRemote: parent?.remote,
+      parentSpanId,
+      parentIsRemote: parentSpanId !== undefined && parentIsRemote,
       traceState: ids.traceState,
       startMs: start,
       endMs: end,
@@ -242,9 +245,15 @@ export class Signals {
     this.schedule(this.spans.length)
   }
 
+  /** A flush at most MAKE_EVERY_MS away; a full batch goes right after the current turn, not inside the call that filled it. */
   private schedule(pending = 0): void {
-    if (pending >= MAX_PENDING) this.flush()
-    else if (!this.scheduled) {
+    if (pending >= MAX_PENDING && !this.immediate) {
+      this.immediate = true
+      setImmediate(() => {
+        this.immediate = false
+        this.flush()
+      })
+    } else if (!this.scheduled) {
       this.scheduled = true
       setTimeout(() => this.flush(), MAKE_EVERY_MS).unref()
     }
@@ -281,8 +290,8 @@ function spanName(info: RequestInfo): string {
   return info.tool ? `${info.method} ${info.tool}` : info.method
 }
 
-function requestAttributes(info: RequestInfo): SpanAttributes {
-  return compact({
+function requestAttributes(info: RequestInfo, outcome: Outcome): SpanAttributes {
+  return {
     'mcp.method.name': info.method,
     'gen_ai.tool.name': info.tool,
     'gen_ai.operation.name': info.method === 'tools/call' ? 'execute_tool' : undefined,
@@ -290,11 +299,8 @@ function requestAttributes(info: RequestInfo): SpanAttributes {
     'mcp.session.id': info.sessionId,
     'mcp.protocol.version': info.protocolVersion,
     'network.transport': info.transport,
-  })
-}
-
-function withError(attributes: SpanAttributes, outcome: Outcome): SpanAttributes {
-  return outcome.errorType ? {...attributes, 'error.type': outcome.errorType} : attributes
+    'error.type': outcome.errorType,
+  }
 }
 
 /** Milliseconds since the epoch with sub-millisecond precision. */
@@ -302,8 +308,9 @@ function preciseNow(): number {
   return performance.timeOrigin + performance.now()
 }
 
-function compact(attributes: Record<string, boolean | number | string | null | undefined>): SpanAttributes {
-  const out: SpanAttributes = {}
+/** Metric attributes without the absent ones (the SDK would keep them as attribute-set keys). */
+function compact(attributes: Record<string, AttributeValue | null | undefined>): Attributes {
+  const out: Attributes = {}
   for (const key in attributes) {
     const value = attributes[key]
     if (value !== undefined && value !== null) out[key] = value
