@@ -52,13 +52,10 @@ export function traceRequestFrame(resource: Readonly<Record<string, AttributeVal
 
 /** One ExportTraceServiceRequest holding `spans` (only sampled spans are ever recorded). */
 export function traceRequestJson(frame: TraceRequestFrame, spans: readonly SpanRecord[]): string {
-  let body = frame.head
-  for (let i = 0; i < spans.length; i++) {
-    if (i > 0) body += ','
-    body += spanJson(spans[i])
-  }
-
-  return body + frame.tail
+  // Joined once rather than appended piece by piece: a flat string encodes to bytes at full speed.
+  const parts = new Array<string>(spans.length)
+  for (let i = 0; i < spans.length; i++) parts[i] = spanJson(spans[i])
+  return frame.head + parts.join(',') + frame.tail
 }
 
 function spanJson(span: SpanRecord): string {
@@ -79,10 +76,24 @@ function attributesJson(attributes: Readonly<Record<string, AttributeValue | nul
     const value = attributes[key]
     if (value === undefined || value === null) continue
     if (json.length > 1) json += ','
-    json += `{"key":${JSON.stringify(key)},"value":${anyValueJson(value)}}`
+    json += keyPrefix(key) + anyValueJson(value) + '}'
   }
 
   return json + ']'
+}
+
+// Attribute keys come from a short fixed list (the contract's): each is escaped once.
+const keyPrefixes = new Map<string, string>()
+const MAX_KEY_PREFIXES = 256
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key)
+  if (prefix === undefined) {
+    prefix = `{"key":${JSON.stringify(key)},"value":`
+    if (keyPrefixes.size < MAX_KEY_PREFIXES) keyPrefixes.set(key, prefix)
+  }
+
+  return prefix
 }
 
 function anyValueJson(value: AttributeValue): string {
