@@ -2,7 +2,7 @@
 // Proxy benchmarks against the real server-everything over stdio, each compared with a direct
 // connection and a bare relay in the same run, in interleaved rounds (see mcp-lib.js):
 //
-//   latency     2,000 sequential `echo` calls per round after a warm-up of 1 s (mcp-lib.js): p50/p99
+//   latency     2,000 sequential `echo` calls per round after a warm-up of 3 s (mcp-lib.js): p50/p99
 //               µs direct, through a bare relay and through the proxy; the added figures are the
 //               median over rounds of (proxy − direct). The warm-up's calls are reported apart.
 //   throughput  4,000 calls with 16 in flight per round: calls/s through the proxy vs direct.
@@ -49,7 +49,7 @@ const CASES = {
       // A bare relay (no parsing, no policy) pays the extra process and pipe hops too: the floor here.
       relay_added_p50_us: p50.relayVsDirect,
       relay_added_p99_us: p99.relayVsDirect,
-      // The warm-up's calls (the first second after connecting): start-up cost, no target.
+      // The warm-up's calls (the first 3 s after connecting): start-up cost, no target.
       early_calls_added_p50_us: early.proxyVsDirect,
       target_added_p50_us: TARGETS.added_p50_us,
       target_added_p99_us: TARGETS.added_p99_us,

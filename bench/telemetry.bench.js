@@ -5,7 +5,7 @@
 //   verify    verifyStore over a 1,000,000-record store (generated once under bench/.work/telemetry/).
 //   decision  the caller's cost of Telemetry.decision(): store only (OTLP off) vs OTLP export on to a
 //             local mockotlpserver, p50/p99 in µs.
-//   proxy_latency  1,000 sequential `echo` calls per round (20 rounds, each after a 1 s warm-up, see
+//   proxy_latency  1,000 sequential `echo` calls per round (20 rounds, each after a 3 s warm-up, see
 //             mcp-lib.js) on the real server-everything through the proxy, OTLP export off (the trace
 //             store only) vs on (spans and metrics to a minimal sink in its own process,
 //             otlp-sink.js), in interleaved rounds; target: on adds ≤ 10 % at p50.
@@ -158,7 +158,7 @@ async function benchProxyLatency() {
       off_p99_us: round(median(p99('off'))),
       on_p99_us: round(median(p99('on'))),
       otlp_added_p50_ratio: round2(ratio - 1),
-      // The warm-up's calls (the first second after connecting): start-up cost, no target.
+      // The warm-up's calls (the first 3 s after connecting): start-up cost, no target.
       early_calls_otlp_added_p50_ratio: round2(earlyRatio - 1),
       export_requests: requests,
       target_added_p50_ratio: TARGETS.otlp_added_p50_ratio,
