@@ -5,7 +5,7 @@
 //   latency     2,000 sequential `echo` calls per round after a warm-up of 3 s (mcp-lib.js): p50/p99
 //               µs direct, through a bare relay and through the proxy; the added figures are the
 //               median over rounds of (proxy − direct). The warm-up's calls are reported apart.
-//   throughput  4,000 calls with 16 in flight per round: calls/s through the proxy vs direct.
+//   throughput  20,000 calls with 16 in flight per round: calls/s through the proxy vs direct.
 //   cold_start  spawn to initialize response: proxy vs direct, median over rounds.
 //
 // Targets (issue 4): added p50 ≤ 150 µs, added p99 ≤ 1 ms, throughput ≥ 90 % of direct, added cold
@@ -14,7 +14,7 @@ import {benchState, coldStart, interleaved, launch, median, percentile, round, s
 
 const SEQUENTIAL = 2000
 const ROUNDS = 5
-const PARALLEL_CALLS = 4000
+const PARALLEL_CALLS = 20000
 const IN_FLIGHT = 16
 const COLD_RUNS = 10
 const TARGETS = {added_p50_us: 150, added_p99_us: 1000, throughput_ratio: 0.9, added_cold_ms: 100}

@@ -172,6 +172,37 @@ describe('OTLP export against a real receiver', () => {
   })
 })
 
+describe("the caller's sampling decision and tracestate", () => {
+  it('sends no spans for an unsampled caller but still propagates its trace; keeps a valid tracestate on the trace', async () => {
+    const receiver = await startReceiver()
+    const state = tempDir('agentgov-otel-')
+    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url}, warn: () => {}})
+    const unsampledTrace = '11111111111111111111111111111111'
+    const quiet = telemetry.request({method: 'tools/call', tool: 'a', requestId: 1, transport: 'pipe', traceparent: `00-${unsampledTrace}-${CALLER_SPAN}-00`})
+    telemetry.decision({agent: 'x', server: 's', tool: 'a', stage: 'pre_tool', action: 'allow', policy: null, rule: null, reason: 'ok', latencyUs: 3, requestId: 1})
+    const quietHop = quiet.upstream()
+    expect(quietHop.traceparent).toMatch(new RegExp(`^00-${unsampledTrace}-[0-9a-f]{16}-00$`))
+    quietHop.end()
+    quiet.end()
+    const traced = telemetry.request({method: 'tools/call', tool: 'b', requestId: 2, transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'congo=t61rcWkgMzE'})
+    telemetry.decision({agent: 'x', server: 's', tool: 'b', stage: 'pre_tool', action: 'allow', policy: null, rule: null, reason: 'ok', latencyUs: 3, requestId: 2})
+    traced.end()
+    telemetry.request({method: 'tools/list', requestId: 3, transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'bad=\u0001'}).end()
+    await telemetry.shutdown()
+    const spans = receiver.spans as Array<Span & {traceState?: string}>
+    expect(spans.filter((s) => s.traceId === unsampledTrace)).toEqual([])
+    expect(spans.filter((s) => s.name !== 'tools/list').map((s) => [s.name, s.traceState])).toEqual(
+      expect.arrayContaining([
+        ['tools/call b', 'congo=t61rcWkgMzE'],
+        ['agt.policy.evaluate', 'congo=t61rcWkgMzE'],
+      ]),
+    )
+    expect(spans.find((s) => s.name === 'tools/list')?.traceState).toBeUndefined()
+    await receiver.close()
+    state.cleanup()
+  })
+})
+
 describe('when the backend is down or slow', () => {
   for (const kind of ['down', 'slow'] as const) {
     it(`${kind}: recording returns at once, the drop is counted and warned about once, shutdown is bounded`, async () => {
