@@ -78,7 +78,8 @@ describe('OTLP JSON spans', () => {
   })
 
   it('is read back by the OTLP JSON reader that report uses', () => {
-    const [record] = recordsOf(parse([span({attributes: {'agt.agent.id': 'a', 'agt.policy.stage': 'pre_tool', 'agt.policy.action': 'allow', 'agt.server.name': 'gh', 'agt.tool.name': 'x'}})]))
+    const attributes = {'agt.agent.id': 'a', 'agt.policy.stage': 'pre_tool', 'agt.policy.action': 'allow', 'agt.server.name': 'gh', 'agt.tool.name': 'x'}
+    const [record] = recordsOf(JSON.parse(traceRequestJson(frame, [span({attributes})])) as Parameters<typeof recordsOf>[0])
     expect(record).toMatchObject({kind: 'decision', agent: 'a', server: 'gh', tool: 'x', stage: 'pre_tool', action: 'allow', traceId: TRACE, latencyUs: 1250})
   })
 })
