@@ -78,12 +78,12 @@ export class Signals {
   private readonly counts = new Map<Counter, Map<string, {attributes: Attributes; n: number}>>()
   private scheduled = false
   private immediate = false
+  private readonly ids = new RandomIds()
 
   constructor(
     /** Where finished spans go; undefined when spans are not exported. */
     private readonly exportSpans: ((spans: SpanRecord[]) => void) | undefined,
     meter: Meter | undefined,
-    private readonly ids: RandomIds = new RandomIds(),
   ) {
     if (!meter) return
     this.evaluations = meter.createCounter(METRIC.evaluations, {unit: '1', description: 'Policy decisions, by action and stage.'})
@@ -261,7 +261,7 @@ export class Signals {
 }
 
 /** Span and trace ids from a pooled CSPRNG buffer: one system call per few hundred ids. */
-export class RandomIds {
+class RandomIds {
   private pool = Buffer.alloc(0)
   private offset = 0
 
