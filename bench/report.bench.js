@@ -130,7 +130,7 @@ async function ensureStore() {
 }
 
 async function generate(dir, base) {
-  const {TraceWriter} = await importDist('telemetry/store.js')
+  const {TraceWriter} = await importDist('telemetry/store/writer.js')
   // Eight writers, as eight proxies would leave them.
   const writers = Array.from({length: 8}, () => new TraceWriter(dir, {maxPending: RECORDS}))
   for (let i = 0; i < RECORDS; i++) {

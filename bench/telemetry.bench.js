@@ -40,7 +40,7 @@ const CASES = {append: benchAppend, verify: benchVerify, decision: benchDecision
 // Cases.
 
 async function benchAppend() {
-  const {TraceWriter, verifyStore} = await importDist('telemetry/store.js')
+  const [{TraceWriter}, {verifyStore}] = await Promise.all([importDist('telemetry/store/writer.js'), importDist('telemetry/store/scan.js')])
   const dir = mkdtempSync(join(tmpdir(), 'agentgov-bench-'))
   try {
     const writer = new TraceWriter(dir, {maxPending: APPEND_RECORDS + 1})
@@ -70,7 +70,7 @@ async function benchAppend() {
 }
 
 async function benchVerify() {
-  const {verifyStore} = await importDist('telemetry/store.js')
+  const {verifyStore} = await importDist('telemetry/store/scan.js')
   const dir = join(work, 'store-1m')
   await ensureVerifyStore(dir)
   const times = []
@@ -232,7 +232,7 @@ async function ensureVerifyStore(dir) {
 }
 
 async function generate(dir) {
-  const {TraceWriter} = await importDist('telemetry/store.js')
+  const {TraceWriter} = await importDist('telemetry/store/writer.js')
   // Eight writers, as eight proxies would leave them; 64 MiB segments.
   const writers = Array.from({length: 8}, () => new TraceWriter(dir, {maxPending: VERIFY_RECORDS}))
   for (let i = 0; i < VERIFY_RECORDS; i++) {

@@ -12,7 +12,7 @@ import {defaultPolicyPath, loadPolicyFile} from '../src/policy/index.js'
 import type {Report, ReportOptions} from '../src/report/index.js'
 import {stateDir} from '../src/state.js'
 import {parseTime} from '../src/telemetry/query.js'
-import {tracesDir} from '../src/telemetry/store.js'
+import {tracesDir} from '../src/telemetry/store/segments.js'
 
 export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
   static override summary = 'OWASP ASI01–ASI10 and compliance coverage, from what the proxies actually decided.'

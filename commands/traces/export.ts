@@ -9,7 +9,8 @@ import {parseHeaderFlags} from '../../src/telemetry/config.js'
 import {filterFlags, timeFlag, windowFlags} from '../../src/telemetry/flags.js'
 import {toOtlpJsonLines} from '../../src/telemetry/otlp-json.js'
 import {matches} from '../../src/telemetry/query.js'
-import {readStore, tracesDir} from '../../src/telemetry/store.js'
+import {readStore} from '../../src/telemetry/store/read.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 
 interface ExportResult {
   records: number

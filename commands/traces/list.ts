@@ -4,7 +4,8 @@ import {BaseCommand} from '../../src/base-command.js'
 import {stateDir} from '../../src/state.js'
 import {filterFlags, timeFlag, windowFlags} from '../../src/telemetry/flags.js'
 import {formatLine, matches} from '../../src/telemetry/query.js'
-import {readStore, tracesDir} from '../../src/telemetry/store.js'
+import {readStore} from '../../src/telemetry/store/read.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 import type {StoredRecord} from '../../src/telemetry/types.js'
 
 export default class TracesList extends BaseCommand<typeof TracesList> {

@@ -3,7 +3,8 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../src/base-command.js'
 import {stateDir} from '../../src/state.js'
 import {DEFAULT_RETENTION_DAYS} from '../../src/telemetry/retention.js'
-import {pruneStore, tracesDir, type PruneResult} from '../../src/telemetry/store.js'
+import {pruneStore, type PruneResult} from '../../src/telemetry/store/prune.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 
 export default class TracesPrune extends BaseCommand<typeof TracesPrune> {
   static override summary = 'Remove trace segments older than the retention period.'

@@ -3,7 +3,8 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../src/base-command.js'
 import {AgentgovError, ExitCode} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
-import {findRecord, tracesDir} from '../../src/telemetry/store.js'
+import {findRecord} from '../../src/telemetry/store/read.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 import type {StoredRecord} from '../../src/telemetry/types.js'
 
 export default class TracesShow extends BaseCommand<typeof TracesShow> {

@@ -4,7 +4,7 @@ import {BaseCommand} from '../../src/base-command.js'
 import {stateDir} from '../../src/state.js'
 import {filterFlags} from '../../src/telemetry/flags.js'
 import {formatLine, matches, StoreFollower} from '../../src/telemetry/query.js'
-import {tracesDir} from '../../src/telemetry/store.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 import type {StoredRecord} from '../../src/telemetry/types.js'
 
 export default class TracesTail extends BaseCommand<typeof TracesTail> {

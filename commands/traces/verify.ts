@@ -1,7 +1,8 @@
 import {BaseCommand} from '../../src/base-command.js'
 import {ExitCode} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
-import {tracesDir, verifyStore, type VerifyResult} from '../../src/telemetry/store.js'
+import {verifyStore, type VerifyResult} from '../../src/telemetry/store/scan.js'
+import {tracesDir} from '../../src/telemetry/store/segments.js'
 
 export default class TracesVerify extends BaseCommand<typeof TracesVerify> {
   static override summary = 'Check that no trace record was edited, deleted, reordered, inserted or truncated.'

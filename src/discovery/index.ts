@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {sep} from 'node:path'
 
@@ -6,6 +5,7 @@ import {CLIENTS, clientById} from '../clients/index.js'
 import {parseGovernedLaunch} from '../clients/governed.js'
 import type {ClientAdapter, ServerEntry} from '../clients/types.js'
 import {findHiddenText} from '../detect/hidden-text.js'
+import {sha256} from '../digest.js'
 import {redactArgs, redactUrl} from '../detect/secrets.js'
 import type {Host} from '../host.js'
 import {VERSION} from '../version.js'
@@ -162,7 +162,7 @@ function serverRecord(read: ConfigRead, entry: ServerEntry, approved: ApprovedIn
 }
 
 function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12)
+  return sha256(text).slice(0, 12)
 }
 
 function fileFindings(read: ConfigRead): Finding[] {

@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 
 import {readJsonFile, writeJsonFile} from '../state-files.js'
-import {canonicalJson, sha256} from './digest.js'
+import {canonicalJson, sha256} from '../digest.js'
 
 export interface ToolDefinition {
   name: string
@@ -26,10 +26,14 @@ export interface PinFile {
 
 export type PinVerdict = 'changed' | 'new' | 'same'
 
-/** Everything of a tool definition the model reads or the client acts on. */
+/**
+ * Everything of a tool definition the model reads or the client acts on. An absent member hashes as
+ * null: pins written before the project had one canonical JSON (which leaves undefined out) hashed
+ * it so, and they must stay valid.
+ */
 export function definitionHash(tool: ToolDefinition): string {
   const {name, title, description, inputSchema, outputSchema, annotations} = tool
-  return sha256(canonicalJson({name, title, description, inputSchema, outputSchema, annotations}))
+  return sha256(canonicalJson({name: name ?? null, title: title ?? null, description: description ?? null, inputSchema: inputSchema ?? null, outputSchema: outputSchema ?? null, annotations: annotations ?? null}))
 }
 
 export function pinFilePath(stateDirectory: string, server: string): string {

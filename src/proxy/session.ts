@@ -1,6 +1,6 @@
 import type {Decision, PolicyCall, Stage, ToolAnnotations} from '../policy/types.js'
 import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
-import {digestOf} from './digest.js'
+import {digestOf} from '../digest.js'
 import {
   type Decoded,
   ErrorCode,

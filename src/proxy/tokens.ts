@@ -1,6 +1,7 @@
-import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
+import {randomBytes, timingSafeEqual} from 'node:crypto'
 import {join} from 'node:path'
 
+import {sha256} from '../digest.js'
 import {AgentgovError, ExitCode} from '../errors.js'
 import {readJsonFile, writeJsonFile} from '../state-files.js'
 
@@ -17,7 +18,7 @@ export function tokenFilePath(stateDirectory: string): string {
 }
 
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest()
+  return Buffer.from(sha256(token), 'hex')
 }
 
 export function loadTokens(path: string): TokenFile {

@@ -1,4 +1,4 @@
-import {hash as digest} from 'node:crypto'
+import {canonicalJson, sha256} from '../digest.js'
 
 /**
  * The line format shared by trace segments and the segment index:
@@ -19,61 +19,6 @@ const HASH_MEMBER = ',"hash":"'
 /** `,"hash":"` + 64 hex + `"}` */
 const SUFFIX_LENGTH = HASH_MEMBER.length + 64 + 2
 const HEX64 = /^[0-9a-f]{64}$/
-
-export function sha256(text: string): string {
-  return digest('sha256', text, 'hex')
-}
-
-/**
- * JSON with object keys sorted by code unit at every depth (integer-like keys too); undefined,
- * function and symbol members are left out, as JSON does. Written out directly, with no sorted copy,
- * since it runs for every record; a copy also lost members named __proto__. Verify hashes the stored
- * bytes and never re-serialises, so records written before read as they did.
- */
-export function canonicalJson(value: unknown): string {
-  return member(value) ?? 'null'
-}
-
-function member(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string': {
-      return JSON.stringify(value)
-    }
-
-    case 'number': {
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null'
-    }
-
-    case 'boolean': {
-      return value ? 'true' : 'false'
-    }
-
-    case 'bigint': {
-      throw new TypeError('a BigInt cannot be stored in a trace record')
-    }
-
-    case 'object': {
-      if (value === null) return 'null'
-      if (Array.isArray(value)) {
-        let items = ''
-        for (let i = 0; i < value.length; i++) items += `${i > 0 ? ',' : ''}${member(value[i]) ?? 'null'}`
-        return `[${items}]`
-      }
-
-      let out = ''
-      for (const key of Object.keys(value).sort()) {
-        const text = member((value as Record<string, unknown>)[key])
-        if (text !== undefined) out += `${out ? ',' : ''}${JSON.stringify(key)}:${text}`
-      }
-
-      return `{${out}}`
-    }
-
-    default: {
-      return undefined
-    }
-  }
-}
 
 /** The stored line (without newline) and its hash. `body` must not hold prev, seq or hash members. */
 export function sealLine(prev: string, seq: number, body: Record<string, unknown>): {line: string; hash: string} {
@@ -120,15 +65,39 @@ export type OpenedLine = {ok: true; value: Record<string, unknown>; prev: string
 export function openLine(line: string): OpenedLine {
   const checked = checkLine(line)
   if (!checked.ok) return checked
+  const value = parseLine(line, checked)
+  return value ? {...checked, value} : {ok: false, reason: 'is not valid JSON (edited line)', seq: checked.seq}
+}
+
+/** Parse a line that passed checkLine; undefined when it is not JSON. */
+export function parseLine(line: string, checked: {prev: string; seq: number; hash: string}): Record<string, unknown> | undefined {
   let value: Record<string, unknown>
   try {
     value = JSON.parse(line) as Record<string, unknown>
   } catch {
-    return {ok: false, reason: 'is not valid JSON (edited line)', seq: checked.seq}
+    return undefined
   }
 
+  // From the fixed places: a duplicate member further on in the JSON must not move a record in its chain.
   value.prev = checked.prev
   value.seq = checked.seq
-  delete value.hash
-  return {...checked, value}
+  value.hash = checked.hash
+  return value
+}
+
+const TIME_MEMBER = ',"time":'
+
+/**
+ * A record's time without parsing its line, for skipping lines outside a window; undefined when it
+ * cannot be told that way. Only when `,"time":` occurs once: it cannot occur inside a JSON string
+ * (the quote would be escaped), so once means the record's own member, whatever else it holds.
+ */
+export function recordTime(line: string): number | undefined {
+  const at = line.indexOf(TIME_MEMBER)
+  if (at < 0 || line.indexOf(TIME_MEMBER, at + 1) >= 0) return undefined
+  const from = at + TIME_MEMBER.length
+  let end = from
+  while (end < line.length && ((line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) || line[end] === '.')) end++
+  const time = Number(line.slice(from, end))
+  return end > from && (line[end] === ',' || line[end] === '}') && Number.isFinite(time) ? time : undefined
 }

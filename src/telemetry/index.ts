@@ -5,7 +5,9 @@ import {resolveOtelConfig} from './config.js'
 import type {OtelRuntime} from './otel.js'
 import type {Signals} from './signals.js'
 import {DEFAULT_RETENTION_DAYS} from './retention.js'
-import {pruneStore, TraceWriter, tracesDir} from './store.js'
+import {pruneStore} from './store/prune.js'
+import {tracesDir} from './store/segments.js'
+import {TraceWriter} from './store/writer.js'
 import type {
   ApprovalEvent,
   DecisionEvent,
@@ -20,7 +22,10 @@ import type {
 
 export type * from './types.js'
 export {readOtlpJsonFile} from './otlp-json.js'
-export {readStore, verifyStore, pruneStore, tracesDir} from './store.js'
+export {pruneStore} from './store/prune.js'
+export {readStore} from './store/read.js'
+export {verifyStore} from './store/scan.js'
+export {tracesDir} from './store/segments.js'
 
 export const SHUTDOWN_TIMEOUT_MS = 2000
 export {DEFAULT_RETENTION_DAYS} from './retention.js'

@@ -1,6 +1,7 @@
 import {closeSync, openSync, readSync} from 'node:fs'
 
-import {listSegments, recordsOf} from './store.js'
+import {recordsOf} from './store/read.js'
+import {listSegments} from './store/segments.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
 
 /** What `traces list` and `traces tail` filter on. Tool matches `tool` or `server.tool`. */

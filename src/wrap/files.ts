@@ -1,13 +1,11 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 import {chmod, chown, mkdir, open, readdir, readFile, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {sha256} from '../digest.js'
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
-
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex')
-}
+import {isRunning} from '../pid.js'
 
 /** A config file as read: the real path (symlinks followed), its bytes, and what a write must keep. */
 export interface Snapshot {
@@ -110,7 +108,7 @@ async function removeStaleTemps(target: string): Promise<void> {
   const names = await readdir(dirname(target)).catch(() => [] as string[])
   for (const name of names) {
     const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length).split('-')[0]) : 0
-    if (pid > 0 && pid !== process.pid && !alive(pid)) await unlink(join(dirname(target), name)).catch(() => undefined)
+    if (pid > 0 && pid !== process.pid && !isRunning(pid)) await unlink(join(dirname(target), name)).catch(() => undefined)
   }
 }
 
@@ -130,16 +128,6 @@ export async function writeStateFile(path: string, data: Buffer | string): Promi
 }
 
 const LOCK_WAIT_MS = 10_000
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /**
  * Hold agentgov's lock for one target file while `work` runs: a file `<state>/locks/<hash>.lock`
@@ -170,7 +158,7 @@ export async function withFileLock<T>(stateDir: string, file: string, work: () =
     const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim())
     const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? 0)
     // No pid yet is a lock being created right now, unless it has been so for a while.
-    if ((holder > 0 && !alive(holder)) || (!(holder > 0) && age > 2000)) {
+    if ((holder > 0 && !isRunning(holder)) || (!(holder > 0) && age > 2000)) {
       await unlink(lock).catch(() => undefined)
       continue
     }

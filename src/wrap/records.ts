@@ -3,8 +3,9 @@ import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {ConfigFormat, DocPath} from '../config/document.js'
+import {sha256} from '../digest.js'
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
-import {sha256, writeStateFile} from './files.js'
+import {writeStateFile} from './files.js'
 
 export const WRAP_SCHEMA = 'agentgov.wrap/v1'
 

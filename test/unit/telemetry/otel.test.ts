@@ -5,7 +5,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {resolveOtelConfig} from '../../../src/telemetry/config.js'
 import {createTelemetry} from '../../../src/telemetry/index.js'
-import {readStore, tracesDir} from '../../../src/telemetry/store.js'
+import {readStore} from '../../../src/telemetry/store/read.js'
+import {tracesDir} from '../../../src/telemetry/store/segments.js'
 import {tempDir} from '../../helpers/tree.js'
 import {attrs, type Metric, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
 

@@ -1,11 +1,15 @@
 import {spawn} from 'node:child_process'
-import {appendFileSync, closeSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, fstatSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {openLine, sealLine} from '../../../src/telemetry/chain.js'
-import {listSegments, pruneStore, readStore, TraceWriter, verifyStore} from '../../../src/telemetry/store.js'
+import {pruneStore} from '../../../src/telemetry/store/prune.js'
+import {readStore} from '../../../src/telemetry/store/read.js'
+import {verifyStore} from '../../../src/telemetry/store/scan.js'
+import {listSegments} from '../../../src/telemetry/store/segments.js'
+import {TraceWriter} from '../../../src/telemetry/store/writer.js'
 import type {DecisionRecord} from '../../../src/telemetry/types.js'
 import {tempDir} from '../../helpers/tree.js'
 
@@ -36,7 +40,7 @@ function store(n: number): {traces: string; path: string; lines: string[]; name:
 
 /** A parsed record's own members (without its place in the chain), for forging lines. */
 function body(value: Record<string, unknown>, changes: Record<string, unknown> = {}): Record<string, unknown> {
-  const {prev: _prev, seq: _seq, ...rest} = value
+  const {prev: _prev, seq: _seq, hash: _hash, ...rest} = value
   return {...rest, ...changes}
 }
 
@@ -149,6 +153,20 @@ describe('the trace store', () => {
     expect(verifyStore(traces).problems[0].message).toMatch(/after the seal/)
   })
 
+  it('names what lies past a seal: whole records and a torn line, none of them read as records', () => {
+    const {traces, path, lines, name} = store(3)
+    const last = openLine(lines[2])
+    if (!last.ok) throw new Error('bad fixture')
+    // What the writer before this fix left after a full disk: whole lines of a failed chunk, then a torn one.
+    const fourth = sealLine(last.hash, 4, body(last.value, {reason: 'reason 4'})).line
+    appendFileSync(path, fourth + '\n' + fourth.slice(0, 40))
+    const result = verifyStore(traces)
+    expect(result.problems).toHaveLength(1)
+    expect(result.problems[0]).toMatchObject({record: `${name}:4`, line: 4})
+    expect(result.problems[0].message).toMatch(/sealed at 3 records but holds 1 more record\(s\) and 1 torn line\(s\) after the seal/)
+    expect(readStore(traces).map((r) => r.reason)).toEqual(['reason 1', 'reason 2', 'reason 3'])
+  })
+
   it('detects an edited index', () => {
     const {traces} = store(3)
     const index = join(traces, 'index.jsonl')
@@ -222,6 +240,49 @@ describe('the trace store', () => {
     expect(writer.stats).toMatchObject({failing: false, stored: 5})
     expect(verifyStore(traces)).toMatchObject({ok: true, records: 5})
   })
+
+  for (const reported of [true, false]) {
+    it(`stores every record once when a write fails part-way (a full disk${reported ? '' : ', the count of the failed write lost'})`, () => {
+      const traces = dir()
+      let limit = Infinity
+      // The disk fills at byte `limit` of the segment: the write that crosses it stores what fits and fails.
+      const write = (fd: number, buffer: Buffer, offset: number, length: number): number => {
+        const room = limit - fstatSync(fd).size
+        if (room >= length) return writeSync(fd, buffer, offset, length)
+        const stored = room > 0 ? writeSync(fd, buffer, offset, room) : 0
+        if (reported && stored > 0) return stored
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+      }
+
+      const writer = new TraceWriter(traces, {write, onError: () => {}})
+      for (let i = 0; i < 2; i++) writer.append(decision(i))
+      writer.flushSync()
+      const [first] = listSegments(traces)
+      const lineBytes = first.bytes / 2
+      // Two and a half more lines fit.
+      limit = first.bytes + Math.floor(lineBytes * 2.5)
+      for (let i = 2; i < 7; i++) writer.append(decision(i))
+      writer.flushSync()
+      expect(writer.stats).toMatchObject({failing: true, stored: 4})
+      const kept = readFileSync(first.path, 'utf8')
+      expect(kept.endsWith('\n')).toBe(true)
+      expect(kept.trimEnd().split('\n')).toHaveLength(4)
+      expect(statSync(first.path).size).toBeLessThan(limit)
+
+      limit = Infinity
+      writer.flushSync()
+      writer.close()
+      expect(writer.stats).toMatchObject({failing: false, stored: 7, dropped: 0})
+      expect(verifyStore(traces)).toMatchObject({ok: true, records: 7, segments: 2, problems: []})
+      expect(readStore(traces).map((r) => r.reason)).toEqual(Array.from({length: 7}, (_, i) => `reason ${i}`))
+      const seal = readFileSync(join(traces, 'index.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as {type: string; segment: string; count?: number})
+        .find((e) => e.type === 'seal' && e.segment === first.name)
+      expect(seal?.count).toBe(4)
+    })
+  }
 
   it('prunes old segments and what remains still verifies', () => {
     const traces = dir()

@@ -2,7 +2,7 @@
 // N records in bursts, then exits without close(), so the exit hook's flush and seal are tested too.
 import {setImmediate} from 'node:timers'
 
-import {TraceWriter} from '../../../dist/src/telemetry/store.js'
+import {TraceWriter} from '../../../dist/src/telemetry/store/writer.js'
 
 const [dir, countText, tag] = process.argv.slice(2)
 const count = Number(countText)
