@@ -4,6 +4,7 @@
  * or is missing.
  */
 import type {Evidence, EvidenceRow} from '../src/report/types.js'
+import {SIX_MONTHS_DAYS} from '../src/telemetry/retention.js'
 import {chainLine, chainOk} from './grade.js'
 
 type RowFn = (e: Evidence) => Omit<EvidenceRow, 'id' | 'label' | 'source'>
@@ -13,8 +14,6 @@ interface RowEntry {
   source: EvidenceRow['source']
   row: RowFn
 }
-
-const SIX_MONTHS_DAYS = 183
 
 export const ROWS: Record<string, RowEntry> = {
   'decisions-recorded': {

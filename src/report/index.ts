@@ -2,6 +2,7 @@ import {assessFrameworks} from '../../reports/compliance.js'
 import {assessAll} from '../../reports/owasp.js'
 import type {Inventory} from '../discovery/types.js'
 import type {CompiledPolicy} from '../policy/index.js'
+import {SIX_MONTHS_DAYS} from '../telemetry/retention.js'
 import {VERSION} from '../version.js'
 import {emptyInventoryControls, inventoryControls, policyControls, readInventoryFile, retentionOf} from './controls.js'
 import {EvidenceBuilder} from './evidence.js'
@@ -85,6 +86,6 @@ function notesOf(evidence: Report['evidence'], sources: Report['sources']): stri
   const {policy, inventory, retention} = evidence.controls
   if (!policy.loaded) notes.push(`No policy loaded${policy.file ? ` from ${policy.file}` : ''}${policy.error ? `: ${policy.error}` : ''}.`)
   if (inventory.error) notes.push(`No inventory${inventory.path ? ` from ${inventory.path}` : ''}: ${inventory.error}.`)
-  if (retention.days < 183) notes.push(`Trace retention is ${retention.days} days: under the six months the EU AI Act asks for (Art. 19(1), Art. 26(6)).`)
+  if (retention.days < SIX_MONTHS_DAYS) notes.push(`Trace retention is ${retention.days} days: under the six months the EU AI Act asks for (Art. 19(1), Art. 26(6)).`)
   return notes
 }

@@ -161,13 +161,24 @@ describe('agentgov report over traces of real proxies', () => {
 
   it('maps clauses to evidence rows and says what is missing', () => {
     expect(store.compliance!.map((f) => f.id)).toEqual(['eu-ai-act', 'nist-ai-rmf', 'iso-42001', 'soc2', 'hipaa'])
+    // A default install keeps its traces the six months the clause asks for.
     const retention = clause(store, 'eu-ai-act', 'Art. 19(1), Art. 26(6)')
-    expect(retention.status).toBe('partial')
-    expect(retention.missing.join()).toMatch(/retention 180 days .*under six months/)
+    expect(retention.status).toBe('covered')
+    expect(retention.missing).toEqual([])
     expect(clause(store, 'eu-ai-act', 'Art. 14(4)').status).toBe('covered')
     expect(clause(store, 'hipaa', '(c)(1)').status).toBe('covered')
     expect(clause(store, 'nist-ai-rmf', 'GOVERN 1.6').status).toBe('covered')
-    expect(store.notes.join()).toMatch(/under the six months/)
+    expect(store.notes.join()).not.toMatch(/retention/i)
+  })
+
+  it('says when the configured retention is under six months', async () => {
+    const result = await runCli(['report', '--compliance', 'eu-ai-act', '--format', 'json', '--since', '1d'], {...env, AGENTGOV_TRACE_RETENTION_DAYS: '183'})
+    expect(result.code).toBe(0)
+    const short = JSON.parse(result.stdout) as Report
+    const retention = clause(short, 'eu-ai-act', 'Art. 19(1), Art. 26(6)')
+    expect(retention.status).toBe('partial')
+    expect(retention.missing.join()).toMatch(/retention 183 days \(AGENTGOV_TRACE_RETENTION_DAYS\): under six months/)
+    expect(short.notes.join()).toMatch(/Trace retention is 183 days: under the six months/)
   })
 
   it('reads the same traces exported as OTLP JSON', async () => {
@@ -222,7 +233,7 @@ describe('agentgov report over traces of real proxies', () => {
     copyFileSync(policyFile, join(dir.path, 'p.yaml'))
     const corrupt = await report(['--traces', copy, '--policy', policyFile, '--inventory', inventoryFile])
     expect(corrupt.evidence.runtime.chain[0].ok).toBe(false)
-    expect(corrupt.evidence.runtime.chain[0].problems[0]).toMatch(new RegExp(`${segment.replace('.jsonl', '')}:1 does not match its hash`))
+    expect(corrupt.evidence.runtime.chain[0].problems[0]).toMatch(new RegExp(`${segment.replace('.jsonl', '')}:1 \\(line 1\\) does not match its hash`))
     expect(corrupt.sources[0].unreadable).toBe(1)
     expect(corrupt.notes.join()).toMatch(/does not verify/)
     expect(risk(corrupt, 'ASI02').status).toBe('partial')

@@ -107,7 +107,7 @@ describe('agentgov traces', () => {
     expect(JSON.parse(dry.stdout).removed).toHaveLength(1)
     const pruned = await runCli(['traces', 'prune'], env)
     expect(pruned.code).toBe(0)
-    expect(pruned.stdout).toMatch(/Removed 1 segment\(s\), 1 record\(s\) older than 180 days/)
+    expect(pruned.stdout).toMatch(/Removed 1 segment\(s\), 1 record\(s\) older than 184 days/)
     expect((await runCli(['traces', 'verify'], env)).code).toBe(0)
   })
 
