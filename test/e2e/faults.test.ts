@@ -2,7 +2,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {join} from 'node:path'
+import {dirname, join, relative} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
@@ -10,6 +10,39 @@ import {pendingApprovalId} from '../helpers/approvals.js'
 import {SERVERS, writePolicy} from '../helpers/mcp.js'
 import {call, startRawProxy} from '../helpers/raw-proxy.js'
 import {BIN, runCli, tempDir} from '../helpers/tree.js'
+
+const NOBODY = 65534
+const PACKAGE = dirname(dirname(BIN))
+
+/** True when uid `nobody` can read the CLI where it is (not when the checkout sits under /root or a mktemp -d). */
+function nobodyCanRead(path: string): boolean {
+  try {
+    execFileSync(process.execPath, ['-e', 'require("node:fs").accessSync(process.argv[1])', path], {uid: NOBODY, gid: NOBODY, stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The package as uid `nobody` can reach it: where it is, or else bind-mounted (root only, as the
+ * test is) onto a directory anyone can traverse. Undefined when neither works.
+ */
+function packageForNobody(dir: string): {root: string; release: () => void} | undefined {
+  if (nobodyCanRead(BIN)) return {root: PACKAGE, release: () => {}}
+  const root = join(dir, 'package')
+  try {
+    mkdirSync(root)
+    execFileSync('mount', ['--bind', PACKAGE, root], {stdio: 'ignore'})
+  } catch {
+    return undefined
+  }
+
+  const release = () => execFileSync('umount', ['-l', root])
+  if (nobodyCanRead(join(root, relative(PACKAGE, BIN)))) return {root, release}
+  release()
+  return undefined
+}
 
 const isAnswerTo = (id: unknown) => (m: Record<string, unknown>) => m.id === id
 const resultText = (m: Record<string, unknown>) => ((m.result as {content?: Array<{text?: string}>} | undefined)?.content ?? []).map((c) => c.text ?? '').join('')
@@ -87,18 +120,27 @@ describe('faults: nothing lost, nothing hung', () => {
     dir.cleanup()
   })
 
-  it.skipIf(process.getuid?.() !== 0)('a read-only trace store: the proxy refuses to start, names the directory, and stops the server', async () => {
+  it.skipIf(process.getuid?.() !== 0)('a read-only trace store: the proxy refuses to start, names the directory, and stops the server', async (context) => {
     const dir = tempDir()
+    // Root writes through any mode bit: the proxy runs as nobody, who owns the state but not the store.
+    chmodSync(dir.path, 0o755)
+    // A checkout under /root or a mktemp -d (mode 700) is out of nobody's reach: the CLI is lent to it.
+    const lent = packageForNobody(dir.path)
+    if (!lent) {
+      dir.cleanup()
+      context.skip(`uid ${NOBODY} cannot read ${BIN} and it could not be bind-mounted where it can: run this test from a checkout anyone can traverse`)
+      return
+    }
+
+    const inPackage = (path: string) => join(lent.root, relative(PACKAGE, path))
     const state = join(dir.path, 'state')
     const policyFile = writePolicy(state, ECHO_POLICY)
     mkdirSync(join(state, 'traces'))
-    // Root writes through any mode bit: the proxy runs as nobody, who owns the state but not the store.
-    chmodSync(dir.path, 0o755)
-    chownSync(state, 65534, 65534)
+    chownSync(state, NOBODY, NOBODY)
     chmodSync(join(state, 'traces'), 0o555)
-    const child = spawn(process.execPath, [BIN, 'proxy', '--agent', 'ro', '--server', 'ev', '--policy', policyFile, '--', process.execPath, SERVERS.everything, 'stdio'], {
-      uid: 65534,
-      gid: 65534,
+    const child = spawn(process.execPath, [inPackage(BIN), 'proxy', '--agent', 'ro', '--server', 'ev', '--policy', policyFile, '--', process.execPath, inPackage(SERVERS.everything), 'stdio'], {
+      uid: NOBODY,
+      gid: NOBODY,
       env: {PATH: process.env.PATH ?? '', HOME: state, AGENTGOV_HOME: state, OTEL_SDK_DISABLED: 'true'},
     })
     let stdout = ''
@@ -107,8 +149,9 @@ describe('faults: nothing lost, nothing hung', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.stdin.write(JSON.stringify({jsonrpc: '2.0', id: 1, method: 'initialize', params: {protocolVersion: '2025-06-18', capabilities: {}, clientInfo: {name: 'x', version: '1'}}}) + '\n')
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(code).toBe(4)
+    lent.release()
     expect(stderr).toContain(`Cannot open the trace store in ${state}`)
+    expect(code).toBe(4)
     expect(stderr).toContain('AGENTGOV_HOME')
     expect(stdout).toBe('')
     dir.cleanup()
@@ -224,22 +267,16 @@ describe('a full disk under the trace store', () => {
       expect(after).toBe('Echo: space again')
       proxy.child.kill()
       await proxy.exited
-      // Every call that went through has its record: the batch that hit the full disk was kept and
-      // written once space returned (the torn line it left behind is what `traces verify` reports).
+      // Every call that went through has its record, once: what the write that hit the full disk got
+      // onto it stays (and is not written again), its torn rest was cut off, and the rest of the batch
+      // was kept and written to a fresh segment once space returned.
       const forwarded = 2 + answers.filter((text) => text.startsWith('Echo:')).length
-      // The write that hit the full disk left a torn last line (verify reports it): read whole lines only.
-      const lines = (readdirSync(join(state, 'traces'), {recursive: true}) as string[])
-        .filter((f) => f.endsWith('.jsonl') && !f.startsWith('index'))
-        .flatMap((f) => readFileSync(join(state, 'traces', f), 'utf8').split('\n'))
-      const whole = lines.flatMap((line) => {
-        try {
-          return [JSON.parse(line) as Record<string, unknown>]
-        } catch {
-          return []
-        }
-      })
-      const recorded = whole.filter((r) => r.kind === 'decision' && r.tool === 'echo' && r.action === 'allow').length
-      expect(recorded).toBe(forwarded)
+      const allowed = records(state).filter((r) => r.kind === 'decision' && r.tool === 'echo' && r.action === 'allow')
+      expect(allowed).toHaveLength(forwarded)
+      expect(new Set(allowed.map((r) => r.requestId)).size).toBe(forwarded)
+      const verify = await runCli(['traces', 'verify'], {HOME: state, AGENTGOV_HOME: state})
+      expect(verify.stdout).toMatch(/^Trace store intact/)
+      expect(verify.code).toBe(0)
     } finally {
       execFileSync('umount', ['-l', state])
       dir.cleanup()
