@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {pinsDir} from '../state-layout.js'
 import {canonicalJson, sha256} from './digest.js'
 
 export interface ToolDefinition {
@@ -33,7 +34,7 @@ export function definitionHash(tool: ToolDefinition): string {
 }
 
 export function pinFilePath(stateDirectory: string, server: string): string {
-  return join(stateDirectory, 'pins', `${encodeURIComponent(server)}.json`)
+  return join(pinsDir(stateDirectory), `${encodeURIComponent(server)}.json`)
 }
 
 /**

@@ -1,8 +1,8 @@
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
-import {join} from 'node:path'
 
 import {AgentgovError, ExitCode} from '../errors.js'
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {tokensFile} from '../state-layout.js'
 
 /**
  * Bearer tokens for the HTTP face: each maps to one agent identity, so an agent is who its token
@@ -13,7 +13,7 @@ export interface TokenFile {
 }
 
 export function tokenFilePath(stateDirectory: string): string {
-  return join(stateDirectory, 'tokens.json')
+  return tokensFile(stateDirectory)
 }
 
 function digest(token: string): Buffer {

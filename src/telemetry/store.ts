@@ -412,9 +412,7 @@ export interface SegmentFile {
   bytes: number
 }
 
-export function tracesDir(stateDir: string): string {
-  return join(stateDir, 'traces')
-}
+export {tracesDir} from '../state-layout.js'
 
 export function listSegments(dir: string): SegmentFile[] {
   let names: string[]

@@ -4,6 +4,7 @@ import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
+import {locksDir} from '../state-layout.js'
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex')
@@ -147,7 +148,7 @@ function alive(pid: number): boolean {
  * taken over; a live one is waited for, then refused.
  */
 export async function withFileLock<T>(stateDir: string, file: string, work: () => Promise<T>): Promise<T> {
-  const lock = join(stateDir, 'locks', `${sha256(file).slice(0, 16)}.lock`)
+  const lock = join(locksDir(stateDir), `${sha256(file).slice(0, 16)}.lock`)
   try {
     await mkdir(dirname(lock), {recursive: true, mode: 0o700})
   } catch (error) {
