@@ -5,7 +5,7 @@ import {streamOtlpJsonFile} from '../telemetry/otlp-json.js'
 import {type IndexEntry, listSegments, readIndex} from '../telemetry/store.js'
 import type {DecisionRecord} from '../telemetry/types.js'
 import type {EvidenceBuilder} from './evidence.js'
-import type {SourceSummary, Window} from './types.js'
+import type {SourceSummary, Window} from '../../reports/types.js'
 
 
 /** A store directory holds segments and an index; anything else named is read as OTLP JSON lines. */
