@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import ts from 'typescript'
 import {describe, expect, it} from 'vitest'
 
 import {cycles, type Import, importsOf, ROOT, sourceFiles} from '../helpers/imports.js'
@@ -107,3 +108,39 @@ describe('module boundaries', () => {
     expect([...loaded.keys()].filter(forbiddenOnProxyPath).map((m) => loaded.get(m)!.join(' -> '))).toEqual([])
   })
 })
+
+describe('the state directory layout', () => {
+  /** The names inside the state directory, as src/state-layout.ts spells them. */
+  const NAMES = (() => {
+    const source = ts.createSourceFile('layout', readFileSync(join(ROOT, 'src', 'state-layout.ts'), 'utf8'), ts.ScriptTarget.ES2022, true)
+    return new Set(literalsInJoins(source).map((l) => l.text))
+  })()
+
+  it('spells every path inside the state directory in src/state-layout.ts only', () => {
+    expect([...NAMES]).toEqual(expect.arrayContaining(['policy.yaml', 'tokens.json', 'pins', 'killswitch.json', 'grants.json', 'approvals', 'traces', 'wraps']))
+    const elsewhere: string[] = []
+    for (const file of FILES.filter((f) => f !== 'src/state-layout.ts')) {
+      const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.ES2022, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+      for (const literal of literalsInJoins(source)) {
+        if (NAMES.has(literal.text)) elsewhere.push(`${file}:${source.getLineAndCharacterOfPosition(literal.getStart()).line + 1} '${literal.text}'`)
+      }
+    }
+
+    expect(elsewhere).toEqual([])
+  })
+})
+
+/** String literals passed to a `join(…)` call: how a path inside a directory is spelled. */
+function literalsInJoins(source: ts.SourceFile): ts.StringLiteralLike[] {
+  const found: ts.StringLiteralLike[] = []
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'join') {
+      for (const argument of node.arguments) if (ts.isStringLiteralLike(argument)) found.push(argument)
+    }
+
+    ts.forEachChild(node, visit)
+  }
+
+  visit(source)
+  return found
+}
