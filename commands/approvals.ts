@@ -21,24 +21,11 @@ export default class Approvals extends BaseCommand<typeof Approvals> {
   public async run(): Promise<object | undefined> {
     const dir = stateDir()
     if (this.jsonEnabled()) return {approvals: listApprovals(dir, {all: this.flags.all})}
-    const [{renderOnce, ensureWidth}, {render}, {ApprovalsView}, {createElement}, {approverName}, {agentAncestor}] = await Promise.all([
-      import('../src/ui/render.js'),
-      import('ink'),
-      import('../src/ui/approvals-view.js'),
-      import('react'),
-      import('../src/approvals/approver.js'),
-      import('../src/human-guard.js'),
-    ])
+    const [{approverName}, {agentAncestor}] = await Promise.all([import('../src/approvals/approver.js'), import('../src/human-guard.js')])
     // Answering from the view is a person's act: only in a terminal, and not under an agent.
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !agentAncestor()
-    const view = createElement(ApprovalsView, {stateDir: dir, approver: approverName(), interactive})
-    if (!interactive) {
-      await renderOnce(view)
-      return undefined
-    }
-
-    ensureWidth()
-    await render(view).waitUntilExit()
+    const props = {stateDir: dir, approver: approverName(), interactive}
+    await (interactive ? this.renderLiveView('approvals', props) : this.renderView('approvals', props))
     return undefined
   }
 }

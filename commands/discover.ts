@@ -74,12 +74,7 @@ export default class Discover extends BaseCommand<typeof Discover> {
     }
 
     // ink and React load only for the human view: --json and --sarif stay fast.
-    const [{renderOnce}, {DiscoverView}, {createElement}] = await Promise.all([
-      import('../src/ui/render.js'),
-      import('../src/ui/discover-view.js'),
-      import('react'),
-    ])
-    await renderOnce(createElement(DiscoverView, {inventory}))
+    await this.renderView('discover', {inventory})
     return undefined
   }
 

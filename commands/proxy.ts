@@ -1,5 +1,3 @@
-import {join} from 'node:path'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
@@ -37,7 +35,7 @@ export default class Proxy extends BaseCommand<typeof Proxy> {
   public async run(): Promise<void> {
     const stateDir = ensureStateDir()
     const log = (message: string) => process.stderr.write(`agentgov proxy [${this.flags.server}]: ${message}\n`)
-    const options = proxyOptions(this.flags as ProxyFlagValues, this.positional, stateDir, log, join)
+    const options = proxyOptions(this.flags as ProxyFlagValues, this.positional, stateDir, log)
     const {runProxy} = await import('../src/proxy/run.js')
     process.exitCode = await runProxy(options)
   }

@@ -72,8 +72,7 @@ export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
     else if (format === 'html') text = (await import('../src/report/html.js')).toHtml(report)
 
     if (text === undefined && !this.flags.out) {
-      const [{renderOnce}, {ReportView}, {createElement}] = await Promise.all([import('../src/ui/render.js'), import('../src/report/view.js'), import('react')])
-      await renderOnce(createElement(ReportView, {report}))
+      await this.renderView('report', {report})
       return undefined
     }
 

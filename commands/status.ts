@@ -27,8 +27,7 @@ export default class Status extends BaseCommand<typeof Status> {
     const host = hostFromEnv(process.env, this.flags.platform)
     const report = await runStatus(host, stateDir(), {files: this.positional, clients: this.flags.client ?? [], all: this.flags.all})
     if (this.jsonEnabled()) return report
-    const [{renderOnce}, {StatusView}, {createElement}] = await Promise.all([import('../src/ui/render.js'), import('../src/wrap/view.js'), import('react')])
-    await renderOnce(createElement(StatusView, {report, home: host.home}))
+    await this.renderView('wrap-status', {report, home: host.home})
     return undefined
   }
 }

@@ -35,8 +35,7 @@ export default class Unwrap extends BaseCommand<typeof Unwrap> {
     if (this.jsonEnabled()) return report
     // Diffs go out verbatim: ink would wrap their long lines and break the patch.
     for (const file of report.files) if (file.diff) process.stdout.write(file.diff)
-    const [{renderOnce}, {WrapView}, {createElement}] = await Promise.all([import('../src/ui/render.js'), import('../src/wrap/view.js'), import('react')])
-    await renderOnce(createElement(WrapView, {report, home: host.home}))
+    await this.renderView('wrap', {report, home: host.home})
     return undefined
   }
 }

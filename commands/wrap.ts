@@ -1,10 +1,11 @@
 import {existsSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
 import {hostFromEnv} from '../src/host.js'
+import {policyFile} from '../src/state-layout.js'
 import {ensureStateDir, stateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
 import {exitCodeOf, runWrap, type WrapReport} from '../src/wrap/run.js'
@@ -48,8 +49,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
     if (this.jsonEnabled()) return report
     // Diffs go out verbatim: ink would wrap their long lines and break the patch.
     for (const file of report.files) if (file.diff) process.stdout.write(file.diff)
-    const [{renderOnce}, {WrapView}, {createElement}] = await Promise.all([import('../src/ui/render.js'), import('../src/wrap/view.js'), import('react')])
-    await renderOnce(createElement(WrapView, {report, home: host.home}))
+    await this.renderView('wrap', {report, home: host.home})
     return undefined
   }
 }
@@ -59,7 +59,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
  * let every wrapped server fail in its client without a word.
  */
 function warnWithoutPolicy(policy: string | undefined, report: WrapReport): void {
-  const file = resolve(policy ?? join(stateDir(), 'policy.yaml'))
+  const file = resolve(policy ?? policyFile(stateDir()))
   if (existsSync(file) || report.summary.wrapped === 0) return
   process.stderr.write(
     `agentgov: warning: there is no policy at ${file}; the wrapped servers will refuse to start until there is one.\n` +

@@ -3,7 +3,7 @@
  * each mapped to the evidence rows of rows.ts that support it. A clause is covered only when none of
  * its rows is missing and every row that traces can show was observed in the window.
  */
-import type {ClauseResult, Evidence, FrameworkResult, Reach, Status} from '../src/report/types.js'
+import type {ClauseResult, Evidence, FrameworkResult, Reach, Status} from './types.js'
 import {row} from './rows.js'
 
 interface Clause {

@@ -1,4 +1,4 @@
-import type {Counter, Evidence, Reach, RiskResult, Status} from '../src/report/types.js'
+import type {Counter, Evidence, Reach, RiskResult, Status} from './types.js'
 
 /** What one evidence function concludes about one risk. */
 export type Assessment = Pick<RiskResult, 'controls' | 'evidence' | 'examples' | 'gaps' | 'status' | 'why'>

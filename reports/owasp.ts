@@ -3,7 +3,7 @@
  * layer can evidence for each and one evidence function per risk. Names and gists follow
  * ../shared/reference/owasp-and-compliance.md exactly; MCP ids are the OWASP MCP Top 10 (beta).
  */
-import type {Evidence, RiskResult} from '../src/report/types.js'
+import type {Evidence, RiskResult} from './types.js'
 import {chainLine, chainOk, type EvidenceFn, grade, ids, pct} from './grade.js'
 
 export type RiskEntry = Pick<RiskResult, 'canEvidence' | 'gist' | 'id' | 'mcp' | 'name' | 'reach' | 'reachWhy'> & {assess: EvidenceFn}

@@ -3,7 +3,7 @@
  * discovery finding, a trace count) and whether it was observed in the window, is only configured,
  * or is missing.
  */
-import type {Evidence, EvidenceRow} from '../src/report/types.js'
+import type {Evidence, EvidenceRow} from './types.js'
 import {SIX_MONTHS_DAYS} from '../src/telemetry/retention.js'
 import {chainLine, chainOk} from './grade.js'
 

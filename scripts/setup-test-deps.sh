@@ -2,9 +2,10 @@
 # Debian packages the test suite needs beyond node and npm. Idempotent; a no-op when all are present.
 # chromium: the HTML report is opened in a real headless browser (driven by playwright-core with
 # executablePath /usr/bin/chromium), so no browser download from a CDN is ever needed.
+# tmux: the colour and scrollback checks run the CLI in a real terminal (test/e2e/terminal.test.ts).
 set -euo pipefail
 need=()
-for pkg in git chromium; do
+for pkg in git chromium tmux; do
   # `dpkg -s` also succeeds for a removed package whose config files remain: ask for "installed".
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

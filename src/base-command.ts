@@ -1,6 +1,7 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 
 import {AgentgovError, ExitCode} from './errors.js'
+import type {ViewName, ViewProps} from './ui/views.js'
 
 /**
  * Every agentgov command extends this: `--json` through oclif's JSON flag, diagnostics on stderr
@@ -29,6 +30,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as typeof this.flags
     this.args = args as typeof this.args
     this.positional = argv.map(String)
+  }
+
+  /**
+   * Print a view of src/ui once (the human output of most commands). ink, React and the view load
+   * only here, so --json, SARIF and the proxy never pay for them.
+   */
+  protected async renderView<N extends ViewName>(name: N, props: ViewProps<N>): Promise<void> {
+    await (await import('./ui/render.js')).renderView(name, props)
+  }
+
+  /** A view that stays and updates until it exits (a live tail, the approvals prompt). */
+  protected async renderLiveView<N extends ViewName>(name: N, props: ViewProps<N>): Promise<void> {
+    await (await import('./ui/render.js')).renderLiveView(name, props)
   }
 
   /** Diagnostics go to stderr so that stdout stays clean for JSON, SARIF and MCP traffic. */

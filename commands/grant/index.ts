@@ -42,15 +42,12 @@ export default class GrantCreate extends BaseCommand<typeof GrantCreate> {
     const createdBy = `${safeUser()}@${hostname()}`
     const grant = addGrant(ensureStateDir(), {agent: this.flags.agent, tools, durationSec: seconds, createdBy, reason: this.flags.reason}, Date.now())
     if (this.jsonEnabled()) return grant
-    const [{renderOnce}, {MessageView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(
-      createElement(MessageView, {
+    await this.renderView('message', {
         lines: [
           {text: `Granted ${grant.id}: ${grant.agent} may use ${tools.join(', ')} without approval for ${formatDuration(seconds)} (until ${new Date(grant.expiresAt).toISOString()}).`, color: 'green'},
           {text: `Deny rules still apply. Revoke with: agentgov grant revoke ${grant.id}`, dim: true},
         ],
-      }),
-    )
+    })
     return grant
   }
 }

@@ -22,8 +22,7 @@ export default class GrantList extends BaseCommand<typeof GrantList> {
     const all = readGrants(stateDir())
     const grants = this.flags.all ? all : activeGrants(all, now)
     if (this.jsonEnabled()) return {grants}
-    const [{renderOnce}, {GrantsView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(createElement(GrantsView, {grants, now, title: this.flags.all ? 'Grants' : 'Active grants'}))
+    await this.renderView('policy-grants', {grants, now, title: this.flags.all ? 'Grants' : 'Active grants'})
     return {grants}
   }
 }

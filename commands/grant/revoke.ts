@@ -19,8 +19,7 @@ export default class GrantRevoke extends BaseCommand<typeof GrantRevoke> {
     const revoked = revokeGrant(ensureStateDir(), this.args.id, Date.now())
     if (!revoked) throw new AgentgovError(`No grant has the id ${this.args.id}.`, {exit: ExitCode.input, hint: "List them with 'agentgov grant list --all'."})
     if (this.jsonEnabled()) return {revoked}
-    const [{renderOnce}, {MessageView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(createElement(MessageView, {lines: [{text: `Revoked ${revoked.id} (${revoked.agent}: ${revoked.tools.join(', ')}).`, color: 'green'}]}))
+    await this.renderView('message', {lines: [{text: `Revoked ${revoked.id} (${revoked.agent}: ${revoked.tools.join(', ')}).`, color: 'green'}]})
     return {revoked}
   }
 }

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {BaseCommand} from '../../src/base-command.js'
 import type {PinFile} from '../../src/proxy/pins.js'
 import {readJsonFile} from '../../src/state-files.js'
+import {pinsDir} from '../../src/state-layout.js'
 import {stateDir} from '../../src/state.js'
 
 export default class PinsList extends BaseCommand<typeof PinsList> {
@@ -14,7 +15,7 @@ export default class PinsList extends BaseCommand<typeof PinsList> {
   static override examples = [{description: 'What changed?', command: '<%= config.bin %> <%= command.id %>'}]
 
   public async run(): Promise<object> {
-    const dir = join(stateDir(), 'pins')
+    const dir = pinsDir(stateDir())
     let names: string[] = []
     try {
       names = readdirSync(dir).filter((name) => name.endsWith('.json'))

@@ -40,8 +40,7 @@ export default class PolicyExplain extends BaseCommand<typeof PolicyExplain> {
     const policy = loadPolicyFile(this.flags.policy ?? defaultPolicyPath())
     const explanation = explain(policy, {agent: this.flags.agent, ...target, stage: this.flags.stage as Stage, args, annotations}, emptySnapshot(Date.now()))
     if (this.jsonEnabled()) return explanation
-    const [{renderOnce}, {ExplainView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(createElement(ExplainView, {explanation}))
+    await this.renderView('policy-explain', {explanation})
     return explanation
   }
 }

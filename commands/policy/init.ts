@@ -55,16 +55,13 @@ export default class PolicyInit extends BaseCommand<typeof PolicyInit> {
 
     const output = {file, servers: starter.servers, rules}
     if (this.jsonEnabled()) return output
-    const [{renderOnce}, {MessageView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(
-      createElement(MessageView, {
+    await this.renderView('message', {
         lines: [
           {text: `Wrote ${file}: ${rules} rules for ${starter.servers.length} server${starter.servers.length === 1 ? '' : 's'}.`, color: 'green'},
           ...starter.servers.map((s) => ({text: `  ${s.name}  ${s.template ? `catalogue: ${s.template}` : 'by annotations'}  (${s.clients.join(', ')})`})),
           {text: `Next: agentgov policy lint ${file}`, dim: true},
         ],
-      }),
-    )
+    })
     return output
   }
 

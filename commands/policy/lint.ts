@@ -26,8 +26,7 @@ export default class PolicyLint extends BaseCommand<typeof PolicyLint> {
     const result = lintFile(this.args.file, pathOptions())
     if (result.errors.length > 0) process.exitCode = ExitCode.input
     if (this.jsonEnabled()) return result
-    const [{renderOnce}, {LintView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(createElement(LintView, {result}))
+    await this.renderView('policy-lint', {result})
     return result
   }
 }

@@ -40,8 +40,7 @@ export default class PolicyTest extends BaseCommand<typeof PolicyTest> {
     if (failed > 0) process.exitCode = ExitCode.checkFailed
     const output = {file: this.args.file, cases: this.flags.cases, passed: results.length - failed, failed, results}
     if (this.jsonEnabled()) return output
-    const [{renderOnce}, {CasesView}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/policy/view.js'), import('react')])
-    await renderOnce(createElement(CasesView, {results}))
+    await this.renderView('policy-cases', {results})
     return output
   }
 }

@@ -38,8 +38,7 @@ export default class TracesList extends BaseCommand<typeof TracesList> {
       return {records, total: all.length}
     }
 
-    const [{renderOnce}, {RecordList}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/telemetry/view.js'), import('react')])
-    await renderOnce(createElement(RecordList, {records, empty: 'No records match.'}))
+    await this.renderView('traces-list', {records, empty: 'No records match.'})
     return {records, total: all.length}
   }
 }

@@ -30,8 +30,7 @@ export default class TracesShow extends BaseCommand<typeof TracesShow> {
     }
 
     if (this.jsonEnabled()) return record
-    const [{renderOnce}, {RecordDetail}, {createElement}] = await Promise.all([import('../../src/ui/render.js'), import('../../src/telemetry/view.js'), import('react')])
-    await renderOnce(createElement(RecordDetail, {record}))
+    await this.renderView('traces-detail', {record})
     return record
   }
 }

@@ -44,7 +44,11 @@ export default class TracesTail extends BaseCommand<typeof TracesTail> {
       return
     }
 
-    const [{render}, {TailView}, {createElement}] = await Promise.all([import('ink'), import('../../src/telemetry/view.js'), import('react')])
+    if (!this.flags.follow) {
+      await this.renderView('traces-tail', {initial: backlog, subscribe: () => () => {}, dir: follower.dir})
+      return
+    }
+
     const subscribe = (push: (records: StoredRecord[]) => void) => {
       const timer = setInterval(() => {
         const fresh = pick(follower.poll())
@@ -53,9 +57,7 @@ export default class TracesTail extends BaseCommand<typeof TracesTail> {
       return () => clearInterval(timer)
     }
 
-    const instance = render(createElement(TailView, {initial: backlog, subscribe: this.flags.follow ? subscribe : () => () => {}, dir: follower.dir}), {patchConsole: false})
-    if (!this.flags.follow) instance.unmount()
-    await instance.waitUntilExit()
+    await this.renderLiveView('traces-tail', {initial: backlog, subscribe, dir: follower.dir})
   }
 
   private poll(follower: StoreFollower, onRecords: (records: StoredRecord[]) => void): Promise<void> {

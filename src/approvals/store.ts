@@ -6,6 +6,7 @@ import {redactText} from '../detect/secrets.js'
 import {AgentgovError, ExitCode} from '../errors.js'
 import type {ApprovalAnswer, ApprovalQuestion} from '../proxy/ports.js'
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {approvalsDir} from '../state-layout.js'
 
 export type ApprovalStatus = 'approved' | 'cancelled' | 'denied' | 'pending' | 'timeout'
 
@@ -31,7 +32,7 @@ export interface Approval {
 const POLL_MS = 200
 
 function directory(stateDirectory: string): string {
-  return join(stateDirectory, 'approvals')
+  return approvalsDir(stateDirectory)
 }
 
 function fileOf(stateDirectory: string, id: string): string {

@@ -1,29 +1,7 @@
 import {getIn, isRecord, stringArray} from './server-map.js'
-import type {ServerEntry} from './types.js'
+import type {RewriteSpec, ServerEntry} from './types.js'
 
-/**
- * How `wrap` may rewrite a client's entries, as data. An adapter without one is never rewritten.
- * Everything not named here (env, cwd, envFile, timeout, enable flags, tool lists…) stays as written.
- */
-export interface RewriteSpec {
-  /**
-   * Where the launch is written: `command` + `args` (most clients; Zed's legacy `command: {path,
-   * args}` is followed when found), `cmd` + `args` (Goose), or one `command` array holding the
-   * whole argv (OpenCode).
-   */
-  launch: 'argv' | 'cmd-args' | 'command-args'
-  /**
-   * `type` of a remote entry turned stdio: the client's stdio name, or null when the client's stdio
-   * entries have no `type` (the key is then removed, never set to something the client rejects).
-   */
-  stdioType: null | string
-  /** Keys only a remote entry has: removed when it becomes a stdio entry (dotted for nested keys). */
-  remoteKeys: string[]
-  /** Keys with which the client itself authenticates a remote server: such an entry stays as it is. */
-  clientAuth?: Record<string, string>
-  /** Said for a project file that the client gates by trust, when wrap is about to change it. */
-  trustGate?: string
-}
+export type {RewriteSpec} from './types.js'
 
 /** The common case: `command`/`args`, remote entries under `url` with `headers`. */
 export function commandArgs(extra: Partial<RewriteSpec> = {}): RewriteSpec {

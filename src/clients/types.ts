@@ -1,6 +1,5 @@
 import type {ConfigDocument, ConfigFormat, DocPath} from '../config/document.js'
 import type {Host} from '../host.js'
-import type {RewriteSpec} from './rewrite.js'
 
 /**
  * user: the person's own config; project: checked into a repository; local: per-project but kept in
@@ -78,4 +77,28 @@ export interface ClientAdapter {
   processNames?: string[]
   /** How `wrap` routes this client's entries through the proxy; without it the client is never rewritten. */
   rewrite?: RewriteSpec
+}
+
+/**
+ * How `wrap` may rewrite a client's entries, as data. An adapter without one is never rewritten.
+ * Everything not named here (env, cwd, envFile, timeout, enable flags, tool lists…) stays as written.
+ */
+export interface RewriteSpec {
+  /**
+   * Where the launch is written: `command` + `args` (most clients; Zed's legacy `command: {path,
+   * args}` is followed when found), `cmd` + `args` (Goose), or one `command` array holding the
+   * whole argv (OpenCode).
+   */
+  launch: 'argv' | 'cmd-args' | 'command-args'
+  /**
+   * `type` of a remote entry turned stdio: the client's stdio name, or null when the client's stdio
+   * entries have no `type` (the key is then removed, never set to something the client rejects).
+   */
+  stdioType: null | string
+  /** Keys only a remote entry has: removed when it becomes a stdio entry (dotted for nested keys). */
+  remoteKeys: string[]
+  /** Keys with which the client itself authenticates a remote server: such an entry stays as it is. */
+  clientAuth?: Record<string, string>
+  /** Said for a project file that the client gates by trust, when wrap is about to change it. */
+  trustGate?: string
 }

@@ -1,9 +1,9 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
 
 import {isMap, isSeq, LineCounter, parseDocument, type YAMLMap} from 'yaml'
 
 import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
+import {approvedFile} from '../state-layout.js'
 import type {ServerRecord} from './types.js'
 
 /**
@@ -28,11 +28,9 @@ export interface ApprovedInventory {
 const MATCH_FIELDS = ['name', 'package', 'url', 'command'] as const
 const KNOWN_FIELDS = new Set<string>([...MATCH_FIELDS, 'clients', 'note'])
 
-export const DEFAULT_APPROVED_FILE = 'approved.yaml'
-
 /** The explicit file, or `<state dir>/approved.yaml` when it exists, or nothing. */
 export function loadApproved(explicit: string | undefined, stateDirectory: string): ApprovedInventory | undefined {
-  const file = explicit ?? join(stateDirectory, DEFAULT_APPROVED_FILE)
+  const file = explicit ?? approvedFile(stateDirectory)
   if (!explicit && !existsSync(file)) return undefined
   let text: string
   try {

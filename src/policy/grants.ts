@@ -4,9 +4,9 @@
  */
 import {randomBytes} from 'node:crypto'
 import {statSync} from 'node:fs'
-import {join} from 'node:path'
 
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {grantsFile} from '../state-layout.js'
 import type {Grant} from './types.js'
 
 export const GRANTS_SCHEMA = 'agentgov.grants/v1'
@@ -17,7 +17,7 @@ interface GrantsFile {
 }
 
 export function grantsPath(stateDirectory: string): string {
-  return join(stateDirectory, 'grants.json')
+  return grantsFile(stateDirectory)
 }
 
 /** Every grant in the file, expired or not; a missing or unreadable file holds none. */

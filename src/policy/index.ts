@@ -2,8 +2,7 @@
  * The policy engine's public surface: what the proxy, the commands and the benchmark use.
  * Types shared with the rest of agentgov are in types.ts.
  */
-import {join} from 'node:path'
-
+import {policyFile} from '../state-layout.js'
 import {stateDir} from '../state.js'
 
 export type * from './types.js'
@@ -18,5 +17,5 @@ export {parseDuration} from './duration.js'
 
 /** Where `policy init` writes and the proxy looks when no --policy is given: `<state dir>/policy.yaml`. */
 export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(stateDir(env), 'policy.yaml')
+  return policyFile(stateDir(env))
 }

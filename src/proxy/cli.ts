@@ -1,4 +1,5 @@
 import {AgentgovError, ExitCode} from '../errors.js'
+import {policyFile, tokensFile} from '../state-layout.js'
 import type {ProxyRunOptions} from './run.js'
 
 /**
@@ -23,7 +24,7 @@ export type ProxyFlagValues = {
 }
 
 /** Check a parsed command line and turn it into what runProxy takes. */
-export function proxyOptions(flags: ProxyFlagValues, command: string[], stateDir: string, log: (message: string) => void, join: (...parts: string[]) => string): ProxyRunOptions {
+export function proxyOptions(flags: ProxyFlagValues, command: string[], stateDir: string, log: (message: string) => void): ProxyRunOptions {
   if (flags['upstream-url'] && command.length > 0) {
     throw new AgentgovError('Give either a server command after -- or --upstream-url, not both.', {exit: ExitCode.usage})
   }
@@ -38,8 +39,8 @@ export function proxyOptions(flags: ProxyFlagValues, command: string[], stateDir
     agent: flags.agent ?? '',
     server: flags.server,
     listen,
-    tokensFile: flags.tokens ?? join(stateDir, 'tokens.json'),
-    policyFile: flags.policy ?? join(stateDir, 'policy.yaml'),
+    tokensFile: flags.tokens ?? tokensFile(stateDir),
+    policyFile: flags.policy ?? policyFile(stateDir),
     stateDir,
     command,
     upstreamUrl: flags['upstream-url'],

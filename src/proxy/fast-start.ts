@@ -1,4 +1,3 @@
-import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 
 import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
@@ -36,7 +35,7 @@ export async function fastStart(argv: string[]): Promise<boolean> {
   const log = (message: string) => process.stderr.write(`agentgov proxy [${server}]: ${message}\n`)
   try {
     const stateDir = ensureStateDir()
-    const options = proxyOptions(values, separator === -1 ? [] : argv.slice(separator + 1), stateDir, log, join)
+    const options = proxyOptions(values, separator === -1 ? [] : argv.slice(separator + 1), stateDir, log)
     const {runProxy} = await import('./run.js')
     process.exitCode = await runProxy(options)
   } catch (error) {

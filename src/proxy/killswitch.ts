@@ -1,14 +1,14 @@
 import {unwatchFile, watchFile} from 'node:fs'
-import {join} from 'node:path'
 
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {killSwitchFile} from '../state-layout.js'
 
 export interface KillFile {
   agents: Record<string, {at: string; by: string; reason?: string}>
 }
 
 export function killFilePath(stateDirectory: string): string {
-  return join(stateDirectory, 'killswitch.json')
+  return killSwitchFile(stateDirectory)
 }
 
 export function readKilled(stateDirectory: string): KillFile {

@@ -2,6 +2,7 @@ import {join} from 'node:path'
 
 import {readJsonFile, writeJsonFile} from '../state-files.js'
 import {canonicalJson, sha256} from '../digest.js'
+import {pinsDir} from '../state-layout.js'
 
 export interface ToolDefinition {
   name: string
@@ -37,7 +38,7 @@ export function definitionHash(tool: ToolDefinition): string {
 }
 
 export function pinFilePath(stateDirectory: string, server: string): string {
-  return join(stateDirectory, 'pins', `${encodeURIComponent(server)}.json`)
+  return join(pinsDir(stateDirectory), `${encodeURIComponent(server)}.json`)
 }
 
 /**

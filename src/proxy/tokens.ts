@@ -1,9 +1,9 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto'
-import {join} from 'node:path'
 
 import {sha256} from '../digest.js'
 import {AgentgovError, ExitCode} from '../errors.js'
 import {readJsonFile, writeJsonFile} from '../state-files.js'
+import {tokensFile} from '../state-layout.js'
 
 /**
  * Bearer tokens for the HTTP face: each maps to one agent identity, so an agent is who its token
@@ -14,7 +14,7 @@ export interface TokenFile {
 }
 
 export function tokenFilePath(stateDirectory: string): string {
-  return join(stateDirectory, 'tokens.json')
+  return tokensFile(stateDirectory)
 }
 
 function digest(token: string): Buffer {

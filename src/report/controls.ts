@@ -5,7 +5,7 @@ import type {CompiledPolicy, PolicySettings} from '../policy/index.js'
 import {DEFAULT_SETTINGS} from '../policy/index.js'
 import {DEFAULT_RETENTION_DAYS} from '../telemetry/retention.js'
 import {EXEC_TOOL} from './evidence.js'
-import type {InventoryControls, PolicyControls} from './types.js'
+import type {InventoryControls, PolicyControls} from '../../reports/types.js'
 
 const DESTRUCTIVE = /(write|edit|delete|remove|rm|move|rename|create|update|push|merge|drop|exec|run|shell|send|post|put|patch|kill|deploy|\*)/i
 const MEMORY = /(memory|remember|store|save|upsert|index|embed|note|knowledge)/i

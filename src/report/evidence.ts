@@ -1,6 +1,6 @@
 import type {Action} from '../policy/types.js'
 import type {DecisionRecord} from '../telemetry/types.js'
-import type {AgentFigures, ChainResult, Counter, RuntimeEvidence, TimeBucket, Window} from './types.js'
+import type {AgentFigures, ChainResult, Counter, RuntimeEvidence, TimeBucket, Window} from '../../reports/types.js'
 
 const EXAMPLES = 3
 const BUCKETS = 30

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 
 import {statusLabel} from './markdown.js'
-import type {Report, Status} from './types.js'
+import type {Report, Status} from '../../reports/types.js'
 
 // The same module runs from src/ (tests) and dist/src/ (the CLI): the template is at the package root.
 const TEMPLATE = ['../../templates/report.html', '../../../templates/report.html'].map((p) => new URL(p, import.meta.url)).find((url) => existsSync(url))

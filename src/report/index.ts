@@ -7,9 +7,9 @@ import {VERSION} from '../version.js'
 import {emptyInventoryControls, inventoryControls, policyControls, readInventoryFile, retentionOf} from './controls.js'
 import {EvidenceBuilder} from './evidence.js'
 import {readSources} from './sources.js'
-import {type InventoryControls, type Report, REPORT_SCHEMA, type Status, type Window} from './types.js'
+import {type InventoryControls, type Report, REPORT_SCHEMA, type Status, type Window} from '../../reports/types.js'
 
-export type * from './types.js'
+export type * from '../../reports/types.js'
 
 export interface ReportOptions {
   window: Window

@@ -1,4 +1,4 @@
-import type {Report, Status} from './types.js'
+import type {Report, Status} from '../../reports/types.js'
 
 const LABEL: Record<Status, string> = {covered: 'covered', partial: 'partial', gap: 'GAP', 'out-of-reach': 'out of reach'}
 

@@ -3,7 +3,7 @@ import {existsSync, statSync} from 'node:fs'
 import {streamOtlpJsonFile} from '../telemetry/otlp-json.js'
 import {scanStore} from '../telemetry/store/scan.js'
 import type {EvidenceBuilder} from './evidence.js'
-import type {SourceSummary, Window} from './types.js'
+import type {SourceSummary, Window} from '../../reports/types.js'
 
 /** A store directory holds segments and an index; anything else named is read as OTLP JSON lines. */
 export function isStoreDir(path: string): boolean {

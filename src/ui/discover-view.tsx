@@ -2,7 +2,7 @@ import {Box, Text} from 'ink'
 
 import {severityRank} from '../discovery/rules.js'
 import {type Finding, type Inventory, type ServerRecord, SEVERITIES} from '../discovery/types.js'
-import {tildify, truncate} from './render.js'
+import {tildify, truncate} from './text.js'
 import {GOVERNANCE_COLOR, SEVERITY_COLOR} from './theme.js'
 
 interface Props {

@@ -6,6 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {sha256} from '../digest.js'
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
 import {isRunning} from '../pid.js'
+import {locksDir} from '../state-layout.js'
 
 /** A config file as read: the real path (symlinks followed), its bytes, and what a write must keep. */
 export interface Snapshot {
@@ -135,7 +136,7 @@ const LOCK_WAIT_MS = 10_000
  * taken over; a live one is waited for, then refused.
  */
 export async function withFileLock<T>(stateDir: string, file: string, work: () => Promise<T>): Promise<T> {
-  const lock = join(stateDir, 'locks', `${sha256(file).slice(0, 16)}.lock`)
+  const lock = join(locksDir(stateDir), `${sha256(file).slice(0, 16)}.lock`)
   try {
     await mkdir(dirname(lock), {recursive: true, mode: 0o700})
   } catch (error) {

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import type {ConfigFormat, DocPath} from '../config/document.js'
 import {sha256} from '../digest.js'
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
+import {wrapsDir} from '../state-layout.js'
 import {writeStateFile} from './files.js'
 
 export const WRAP_SCHEMA = 'agentgov.wrap/v1'
@@ -37,7 +38,7 @@ export interface WrapRecord {
 }
 
 function base(stateDir: string, file: string): string {
-  return join(stateDir, 'wraps', sha256(file).slice(0, 16))
+  return join(wrapsDir(stateDir), sha256(file).slice(0, 16))
 }
 
 export function backupPath(stateDir: string, file: string): string {
@@ -83,7 +84,7 @@ export async function dropRecord(stateDir: string, file: string): Promise<void> 
 export async function recordedFiles(stateDir: string): Promise<string[]> {
   let names: string[]
   try {
-    names = readdirSync(join(stateDir, 'wraps')).filter((name) => name.endsWith('.json'))
+    names = readdirSync(wrapsDir(stateDir)).filter((name) => name.endsWith('.json'))
   } catch {
     return []
   }
@@ -91,7 +92,7 @@ export async function recordedFiles(stateDir: string): Promise<string[]> {
   const files: string[] = []
   for (const name of names) {
     try {
-      const record = JSON.parse(await readFile(join(stateDir, 'wraps', name), 'utf8')) as WrapRecord
+      const record = JSON.parse(await readFile(join(wrapsDir(stateDir), name), 'utf8')) as WrapRecord
       if (record.schema === WRAP_SCHEMA) files.push(record.file)
     } catch {
       // A damaged record is reported when its file is unwrapped by name.

@@ -6,6 +6,7 @@ import {type Browser, chromium} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {connectThroughProxy} from '../helpers/mcp.js'
+import {filesystemPolicy} from '../helpers/policies.js'
 import {runCli, tempDir} from '../helpers/tree.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -16,24 +17,7 @@ const state = join(dir.path, 'state')
 const env = {AGENTGOV_HOME: state, HOME: state}
 const html = join(dir.path, 'report.html')
 
-const policy = `version: 1
-settings:
-  approval_timeout: 1s
-policies:
-  - name: html
-    agent: "*"
-    rules:
-      - id: no-secrets
-        tools: ["fs.*"]
-        when: {arg: path, under: "${root}/secret"}
-        action: deny
-      - id: reads
-        tools: ["fs.read_*", "fs.list_*"]
-        action: allow
-      - id: writes-need-a-person
-        tools: ["fs.write_file"]
-        action: human_approval
-`
+const policy = filesystemPolicy(root)
 
 describe.skipIf(!existsSync(CHROMIUM))('the HTML report in headless Chromium', () => {
   let browser: Browser

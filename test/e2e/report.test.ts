@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/report/index.js'
 import {connectThroughProxy} from '../helpers/mcp.js'
+import {filesystemPolicy} from '../helpers/policies.js'
 import {runCli, tempDir} from '../helpers/tree.js'
 
 const dir = tempDir('agentgov-report-')
@@ -15,27 +16,7 @@ const env = {AGENTGOV_HOME: state, HOME: state}
 const policyFile = join(state, 'policy.yaml')
 const inventoryFile = join(dir.path, 'inventory.json')
 
-const policy = `version: 1
-settings:
-  approval_timeout: 1s
-  pinning: block
-policies:
-  - name: scenario
-    agent: "*"
-    rules:
-      - id: no-secrets
-        tools: ["fs.*"]
-        when: {arg: path, under: "${root}/secret"}
-        action: deny
-        reason: The secret folder is off limits.
-      - id: reads
-        tools: ["fs.read_*", "fs.list_*"]
-        action: allow
-      - id: writes-need-a-person
-        tools: ["fs.write_file"]
-        action: human_approval
-        reason: Writes need a person.
-`
+const policy = filesystemPolicy(root, {pinning: 'block'})
 
 /** The real proxy in front of the real filesystem server, driven through a scenario that touches every control. */
 async function runScenario(): Promise<void> {

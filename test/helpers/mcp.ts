@@ -1,10 +1,10 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {join} from 'node:path'
 
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
 import {StdioClientTransport} from '@modelcontextprotocol/sdk/client/stdio.js'
 
+import {policyFile} from '../../src/state-layout.js'
 import {BIN} from './tree.js'
 
 const require = createRequire(import.meta.url)
@@ -37,7 +37,7 @@ export interface ConnectOptions {
 
 export function writePolicy(stateDir: string, policy: string): string {
   mkdirSync(stateDir, {recursive: true})
-  const file = join(stateDir, 'policy.yaml')
+  const file = policyFile(stateDir)
   writeFileSync(file, policy)
   return file
 }

@@ -18,9 +18,7 @@ export interface SegmentFile {
   bytes: number
 }
 
-export function tracesDir(stateDir: string): string {
-  return join(stateDir, 'traces')
-}
+export {tracesDir} from '../../state-layout.js'
 
 /** The name of a segment a writer opens at `time`: it sorts by start time, and no two writers share one. */
 export function segmentName(time: number, pid: number, random: string): string {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink'
 
-import {statusLabel} from './markdown.js'
-import type {Report, Status} from './types.js'
+import {statusLabel} from '../report/markdown.js'
+import type {Report, Status} from '../../reports/types.js'
 
 const COLOUR: Record<Status, string> = {covered: 'green', partial: 'yellow', gap: 'red', 'out-of-reach': 'gray'}
 

@@ -1,9 +1,11 @@
 /**
  * The report's data contract: the evidence model (one pass over traces, plus the controls read from
- * the policy and the inventory), and the report document every renderer draws from. The JSON output
+ * the policy and the inventory), and the report document every renderer draws from. It lives beside
+ * the catalogue, which reads Evidence and returns results; src/report builds both from it, so the
+ * two folders depend one way only (src/report -> reports). The JSON output
  * is the Report as it is; docs/report.md documents it (schema `agentgov.report/v1`).
  */
-import type {Action} from '../policy/types.js'
+import type {Action} from '../src/policy/types.js'
 
 export const REPORT_SCHEMA = 'agentgov.report/v1'
 

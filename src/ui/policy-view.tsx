@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink'
 
-import type {Diagnostic} from './ast.js'
-import type {CaseResult} from './cases.js'
-import type {Explanation, RuleOutcome} from './explain.js'
-import type {LintResult} from './lint.js'
-import type {Action, Decision, Grant} from './types.js'
+import type {Diagnostic} from '../policy/ast.js'
+import type {CaseResult} from '../policy/cases.js'
+import type {Explanation, RuleOutcome} from '../policy/explain.js'
+import type {LintResult} from '../policy/lint.js'
+import type {Action, Decision, Grant} from '../policy/types.js'
 
 const ACTION_COLOR: Record<Action, string> = {allow: 'green', audit: 'cyan', deny: 'red', human_approval: 'yellow'}
 
@@ -141,18 +141,6 @@ export function GrantsView({grants, now, title}: {grants: Grant[]; now: number; 
           <Text color="cyan">{g.id}</Text> agent <Text bold>{g.agent}</Text> tools {g.tools.join(', ')}{' '}
           {now < g.expiresAt ? <Text color="green">until {new Date(g.expiresAt).toISOString()}</Text> : <Text dimColor>expired {new Date(g.expiresAt).toISOString()}</Text>}
           <Text dimColor> by {g.createdBy}</Text>
-        </Text>
-      ))}
-    </Box>
-  )
-}
-
-export function MessageView({lines}: {lines: Array<{text: string; color?: string; dim?: boolean}>}) {
-  return (
-    <Box flexDirection="column">
-      {lines.map((l, i) => (
-        <Text key={i} color={l.color} dimColor={l.dim}>
-          {l.text}
         </Text>
       ))}
     </Box>

@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink'
 
-import {tildify} from '../ui/render.js'
-import type {ServerAction} from './index.js'
-import type {StatusReport, WrapReport} from './run.js'
+import type {ServerAction} from '../wrap/index.js'
+import type {StatusReport, WrapReport} from '../wrap/run.js'
+import {tildify} from './text.js'
 
 const ACTION_COLOR: Record<ServerAction, string> = {
   wrapped: 'green',

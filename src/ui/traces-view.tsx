@@ -1,7 +1,7 @@
 import {Box, Static, Text} from 'ink'
 import {useEffect, useState} from 'react'
 
-import type {StoredRecord} from './types.js'
+import type {StoredRecord} from '../telemetry/types.js'
 
 const ACTION_COLOR: Record<string, string> = {allow: 'green', audit: 'cyan', deny: 'red', human_approval: 'yellow'}
 
