@@ -15,24 +15,3 @@ export interface PolicyPort {
   visible(agent: string, server: string, tool: string, annotations?: ToolAnnotations): boolean
   settings(): PolicySettings
 }
-
-export type ApprovalOutcome = 'approved' | 'cancelled' | 'denied' | 'timeout'
-
-export interface ApprovalAnswer {
-  outcome: ApprovalOutcome
-  /** Who or what answered: `user@host (cli)`, `elicitation:Claude Code`, `timeout`. */
-  approver: string
-  channel: 'cli' | 'elicitation'
-}
-
-export interface ApprovalQuestion {
-  /** The client's id for the held request (HTTP sends the question on that request's stream). */
-  requestId?: number | string
-  agent: string
-  server: string
-  tool: string
-  args: Record<string, unknown>
-  rule: string | null
-  reason: string
-  timeoutMs: number
-}

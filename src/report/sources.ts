@@ -2,6 +2,7 @@ import {createReadStream, existsSync, statSync} from 'node:fs'
 
 import {checkLine} from '../telemetry/chain.js'
 import {streamOtlpJsonFile} from '../telemetry/otlp-json.js'
+import {readRecord} from '../telemetry/record.js'
 import {type IndexEntry, listSegments, readIndex} from '../telemetry/store.js'
 import type {DecisionRecord} from '../telemetry/types.js'
 import type {EvidenceBuilder} from './evidence.js'
@@ -96,7 +97,7 @@ async function readStoreDir(path: string, window: Window, builder: EvidenceBuild
       if (time !== undefined && (time < window.from || time >= window.to)) return
       let record: DecisionRecord
       try {
-        record = JSON.parse(line) as DecisionRecord
+        record = readRecord(JSON.parse(line) as DecisionRecord)
       } catch {
         summary.unreadable++
         return

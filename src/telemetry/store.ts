@@ -4,6 +4,7 @@ import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {bodyMembers, checkLine, GENESIS, openLine, sealLine, sealMembers} from './chain.js'
+import {readRecord} from './record.js'
 import {redactRecord} from './redact.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
 
@@ -454,7 +455,7 @@ export function recordsOf(segment: string, lines: readonly string[]): StoredReco
     const value = opened.value as unknown as StoredRecord
     value.hash = opened.hash
     value.id = `${segment}:${value.seq}`
-    records.push(value)
+    records.push(readRecord(value))
   }
 
   return records
