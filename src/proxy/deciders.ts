@@ -1,19 +1,15 @@
 import type {TextFinding} from '../detect/injection.js'
 import type {Decision, PolicyCall} from '../policy/types.js'
-import {RULE} from '../telemetry/record.js'
+import {type DecisionFields, RULE} from '../telemetry/record.js'
 import type {ToolCatalogue} from './catalogue.js'
 import type {PolicyPort} from './ports.js'
 import {redactResult, scanResult} from './scanning.js'
 
 /**
  * A decision by the policy or by one of the proxy's own checks: the policy's shape, plus what only a
- * check can say. The recorder writes it as it is (src/telemetry/record.ts has the fields).
+ * check can say (a hidden tool, findings): the record's own fields, which the recorder writes as they are.
  */
-export interface GateDecision extends Decision {
-  /** The tool is hidden from this agent (denied whatever its arguments): answered as an unknown tool. */
-  hidden?: true
-  /** What the check found (result scanning). */
-  findings?: TextFinding[]
+export interface GateDecision extends Decision, Pick<DecisionFields, 'findings' | 'hidden'> {
   /** Not recorded: the trace store cannot take it. The refusal is said on stderr instead. */
   unrecorded?: true
 }

@@ -5,7 +5,7 @@
  * and both directions of OTLP JSON use the tables below, and `report` reads the explicit fields: no
  * reader parses a writer's sentences. Names follow docs/telemetry.md and ../shared/reference/telemetry.md.
  */
-import type {Action, Stage} from '../policy/types.js'
+import type {Action, Decision, Stage} from '../policy/types.js'
 
 export type RecordKind = 'approval' | 'decision' | 'trust'
 
@@ -55,19 +55,14 @@ interface Common {
   sessionId?: string
 }
 
-/** One decision: the policy's, or one of the proxy's own checks (RULE). */
-export interface DecisionFields extends Common {
+/**
+ * One decision: the policy's, or one of the proxy's own checks, in the policy's shape (action, policy,
+ * rule, reason, condition, limit, grant; `rule` is a policy rule id or a RULE, null for the default
+ * deny), with the call it was made on.
+ */
+export interface DecisionFields extends Common, Decision {
   tool?: string
   stage: Stage
-  action: Action
-  /** Policy that decided; null when nothing matched (default deny) or the proxy decided. */
-  policy: string | null
-  /** Rule that decided (a policy rule id or a RULE); null for the default. */
-  rule: string | null
-  reason: string
-  condition?: string
-  limit?: 'kill_switch' | 'loop' | 'rate_limit'
-  grant?: string
   /** The tool is hidden from this agent (denied whatever its arguments): answered as an unknown tool. */
   hidden?: true
   /** Time the decision took, in microseconds. */
