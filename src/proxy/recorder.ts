@@ -59,7 +59,7 @@ export class SessionRecorder {
 
   approval(tool: string, rule: string | null, answer: ApprovalAnswer, waitedMs: number, origin: Origin): void {
     const {agent, server, telemetry} = this.options
-    telemetry?.approval({agent, server, tool, rule, approval: {outcome: answer.outcome, approver: answer.approver, channel: answer.channel, waitedMs}, requestId: origin.id}, origin.context)
+    telemetry?.approval({agent, server, tool, stage: 'pre_tool', rule, approval: {outcome: answer.outcome, approver: answer.approver, channel: answer.channel, waitedMs}, requestId: origin.id}, origin.context)
   }
 
   trust(subject: Subject, ok: boolean, detail?: string): void {

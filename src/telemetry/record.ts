@@ -80,6 +80,8 @@ export interface DecisionFields extends Common, Decision {
 /** One human-approval round. */
 export interface ApprovalFields extends Common {
   tool: string
+  /** Calls are held before they run: always pre_tool. */
+  stage?: 'pre_tool'
   rule: string | null
   approval: {outcome: ApprovalOutcome; approver: string; channel: ApprovalChannel; waitedMs: number}
 }
@@ -94,7 +96,7 @@ export interface TrustFields extends Common {
  * `report`: the fields of its kind, the time and the trace id it was recorded under. Member names are
  * stable: they are what the store writes. Read defensively: OTLP spans carry only some members.
  */
-export interface DecisionRecord extends Omit<Partial<DecisionFields>, 'time'>, Omit<Partial<ApprovalFields>, 'approval' | 'time' | 'tool'> {
+export interface DecisionRecord extends Omit<Partial<DecisionFields>, 'time'>, Omit<Partial<ApprovalFields>, 'approval' | 'stage' | 'time' | 'tool'> {
   kind: RecordKind
   time: number
   agent: string
@@ -102,7 +104,7 @@ export interface DecisionRecord extends Omit<Partial<DecisionFields>, 'time'>, O
   traceId?: string
   approval?: Partial<ApprovalFields['approval']>
   /** ok is absent when read from OTLP: the contract's span carries no result attribute. */
-  trust?: {subject: Subject; ok?: boolean; detail?: string; score?: number; tier?: string}
+  trust?: Omit<TrustFields['trust'], 'ok'> & {ok?: boolean}
 }
 
 /** A record as stored: the DecisionRecord plus its place in the chain. */

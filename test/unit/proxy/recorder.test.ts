@@ -72,7 +72,7 @@ describe('the session recorder', () => {
     r.trust({kind: 'server-request', name: 'sampling/createMessage'}, true)
     r.refused('client', 'batch', 'JSON-RPC batches are not part of MCP')
     const [approval, request, refused] = await done()
-    expect(approval).toMatchObject({kind: 'approval', tool: 'write', rule: 'writes', requestId: 4, approval: {outcome: 'timeout', approver: 'timeout', channel: 'cli', waitedMs: 1000}})
+    expect(approval).toMatchObject({kind: 'approval', tool: 'write', stage: 'pre_tool', rule: 'writes', requestId: 4, approval: {outcome: 'timeout', approver: 'timeout', channel: 'cli', waitedMs: 1000}})
     expect(request).toMatchObject({kind: 'trust', trust: {subject: {kind: 'server-request', name: 'sampling/createMessage'}, ok: true}})
     expect(refused).toMatchObject({kind: 'trust', trust: {subject: {kind: 'message', name: 'client:batch'}, ok: false, detail: 'JSON-RPC batches are not part of MCP'}})
     expect(log).toEqual(['refused a message from the client: JSON-RPC batches are not part of MCP'])
