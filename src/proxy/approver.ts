@@ -91,7 +91,7 @@ export class Approver {
 }
 
 /** The question as an elicitation: the exact call in words, and one boolean to answer. */
-export function elicitation(question: ApprovalQuestion): Record<string, unknown> {
+function elicitation(question: ApprovalQuestion): Record<string, unknown> {
   return {
     message: `agentgov: agent "${question.agent}" wants to call ${question.server}.${question.tool} with ${JSON.stringify(question.args)}. ${question.reason}`,
     requestedSchema: {
