@@ -40,7 +40,7 @@ export class SessionRecorder {
     const {agent, server, telemetry, policy} = this.options
     if (!telemetry) return
     const {args} = call
-    const withArgs = args === undefined ? undefined : policy.settings().recordArguments === 'redacted'
+    // Absent members are undefined rather than spread in: the store's serialiser drops them.
     telemetry.decision(
       {
         agent,
@@ -49,8 +49,8 @@ export class SessionRecorder {
         stage: call.stage,
         ...decision,
         latencyUs,
-        ...(args === undefined ? {} : {argsDigest: digestOf(args)}),
-        ...(withArgs ? {args} : {}),
+        argsDigest: args === undefined ? undefined : digestOf(args),
+        args: args !== undefined && policy.settings().recordArguments === 'redacted' ? args : undefined,
         requestId: origin?.id,
       },
       origin?.context,

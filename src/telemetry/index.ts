@@ -108,7 +108,7 @@ class Recorder implements Telemetry {
     const time = fields.time ?? Date.now()
     const traceId = this.signals?.record(kind, fields, context, time) ?? parseTraceparent(context?.traceparent)?.traceId
     // Undefined members are left for the writer's serialiser to drop.
-    this.writer?.append({kind, ...fields, time, traceId})
+    this.writer?.append({...fields, kind, time, traceId})
   }
 }
 
