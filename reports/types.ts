@@ -77,7 +77,7 @@ export interface RuntimeEvidence {
   approvalDecisions: number
   grantsUsed: Counter
   trust: {
-    /** tool-pin:… failures: a pinned tool definition changed (possible rug pull). */
+    /** Failed tool-pin checks: a pinned tool definition changed (possible rug pull). */
     pinChanges: Counter & {tools: string[]}
     /** Blocked calls to a changed tool (rule tool-pinning). */
     pinBlocks: Counter
@@ -85,7 +85,7 @@ export interface RuntimeEvidence {
     /** Tool results with injection or hidden-text findings (post_tool decisions with findings). */
     resultFindings: Counter
     resultBlocks: Counter
-    /** message:… refusals of malformed or out-of-protocol traffic. */
+    /** Trust records of subject kind message: refusals of malformed or out-of-protocol traffic. */
     protocolRefusals: Counter
     serverRequests: Counter
     other: Counter

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {redactText} from '../detect/secrets.js'
 import {AgentgovError, ExitCode} from '../errors.js'
-import type {ApprovalAnswer, ApprovalQuestion} from '../proxy/ports.js'
+import type {ApprovalAnswer, ApprovalQuestion} from './types.js'
 import {readJsonFile, writeJsonFile} from '../state-files.js'
 import {approvalsDir} from '../state-layout.js'
 

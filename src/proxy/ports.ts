@@ -1,4 +1,11 @@
 import type {Decision, PolicyCall, PolicySettings, ToolAnnotations} from '../policy/types.js'
+import type {DecisionFields} from '../telemetry/record.js'
+
+/** A decision as the session acts on it, whoever made it: the policy or a check before it. */
+export interface GateDecision extends Decision, Pick<DecisionFields, 'findings' | 'hidden'> {
+  /** Not recorded: the trace store cannot take it. The refusal is said on stderr instead. */
+  unrecorded?: true
+}
 
 /**
  * What the session needs from the policy engine. The engine's own module binds it (policy-port.ts);
@@ -14,25 +21,4 @@ export interface PolicyPort {
   /** False when every call of the tool would be denied whatever its arguments: hidden from tools/list. */
   visible(agent: string, server: string, tool: string, annotations?: ToolAnnotations): boolean
   settings(): PolicySettings
-}
-
-export type ApprovalOutcome = 'approved' | 'cancelled' | 'denied' | 'timeout'
-
-export interface ApprovalAnswer {
-  outcome: ApprovalOutcome
-  /** Who or what answered: `user@host (cli)`, `elicitation:Claude Code`, `timeout`. */
-  approver: string
-  channel: 'cli' | 'elicitation'
-}
-
-export interface ApprovalQuestion {
-  /** The client's id for the held request (HTTP sends the question on that request's stream). */
-  requestId?: number | string
-  agent: string
-  server: string
-  tool: string
-  args: Record<string, unknown>
-  rule: string | null
-  reason: string
-  timeoutMs: number
 }

@@ -1,5 +1,5 @@
 import type {Action} from '../policy/types.js'
-import type {DecisionRecord} from '../telemetry/types.js'
+import {type DecisionRecord, RULE, type Subject} from '../telemetry/record.js'
 import type {AgentFigures, ChainResult, Counter, RuntimeEvidence, TimeBucket, Window} from '../../reports/types.js'
 
 const EXAMPLES = 3
@@ -110,7 +110,7 @@ export class EvidenceBuilder {
     if (!action) return
     r.byAction[action]++
     bump(r.byStage, d.stage ?? 'unknown')
-    const hidden = d.rule == null && d.reason !== undefined && d.reason.endsWith('is hidden by policy')
+    const hidden = d.hidden === true
     const rule = d.rule ?? (hidden ? '(hidden)' : d.limit ? `(${d.limit})` : '(default)')
     bump(r.rules, rule)
     this.bucket(d.time, action)
@@ -127,7 +127,7 @@ export class EvidenceBuilder {
       if (action === 'deny') hit(r.trust.resultBlocks, id)
     }
 
-    if (d.rule === 'tool-pinning') hit(r.trust.pinBlocks, id)
+    if (d.rule === RULE.toolPinning) hit(r.trust.pinBlocks, id)
 
     if (action === 'allow') agent.allowed++
     else if (action === 'audit') agent.audited++
@@ -161,17 +161,36 @@ export class EvidenceBuilder {
   private trust(record: DecisionRecord, id: string | undefined): void {
     const t = this.r.trust
     this.r.byKind.trust++
-    const subject = record.trust?.subject ?? ''
+    const subject: Subject = record.trust?.subject ?? {kind: 'other', name: ''}
     // OTLP spans carry no result attribute: a pin or scan subject is only ever recorded as a failure.
-    if (record.trust?.ok === true && !subject.startsWith('server-request:')) return
-    if (subject.startsWith('tool-pin:')) {
-      hit(t.pinChanges, id)
-      // OTLP trust spans carry no server name.
-      const tool = record.server ? `${record.server}.${subject.slice('tool-pin:'.length)}` : subject.slice('tool-pin:'.length)
-      if (!t.pinChanges.tools.includes(tool) && t.pinChanges.tools.length < 50) t.pinChanges.tools.push(tool)
-    } else if (subject.startsWith('tool-description:')) hit(t.descriptionFindings, id)
-    else if (subject.startsWith('message:')) hit(t.protocolRefusals, id)
-    else if (subject.startsWith('server-request:')) hit(t.serverRequests, id)
-    else hit(t.other, id)
+    if (record.trust?.ok === true && subject.kind !== 'server-request') return
+    switch (subject.kind) {
+      case 'tool-pin': {
+        hit(t.pinChanges, id)
+        // OTLP trust spans carry no server name.
+        const tool = record.server ? `${record.server}.${subject.name}` : subject.name
+        if (!t.pinChanges.tools.includes(tool) && t.pinChanges.tools.length < 50) t.pinChanges.tools.push(tool)
+        break
+      }
+
+      case 'tool-description': {
+        hit(t.descriptionFindings, id)
+        break
+      }
+
+      case 'message': {
+        hit(t.protocolRefusals, id)
+        break
+      }
+
+      case 'server-request': {
+        hit(t.serverRequests, id)
+        break
+      }
+
+      default: {
+        hit(t.other, id)
+      }
+    }
   }
 }

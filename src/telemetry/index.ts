@@ -8,17 +8,8 @@ import {DEFAULT_RETENTION_DAYS} from './retention.js'
 import {pruneStore} from './store/prune.js'
 import {tracesDir} from './store/segments.js'
 import {TraceWriter} from './store/writer.js'
-import type {
-  ApprovalEvent,
-  DecisionEvent,
-  DecisionRecord,
-  RequestInfo,
-  RequestSpan,
-  Telemetry,
-  TelemetryOptions,
-  TelemetryStats,
-  TrustEvent,
-} from './types.js'
+import {type ApprovalFields, type DecisionFields, parseTraceparent, type RecordKind, type RequestInfo, type TraceContext, type TrustFields} from './record.js'
+import type {RequestSpan, Telemetry, TelemetryOptions, TelemetryStats} from './types.js'
 
 export type * from './types.js'
 export {readOtlpJsonFile} from './otlp-json.js'
@@ -59,68 +50,16 @@ class Recorder implements Telemetry {
     private readonly warn: (message: string) => void,
   ) {}
 
-  decision(event: DecisionEvent): void {
-    this.guard(() => {
-      const time = event.time ?? Date.now()
-      const traceId = this.signals?.decision(event, time) ?? traceIdOf(event.traceparent)
-      this.store({
-        kind: 'decision',
-        time,
-        agent: event.agent,
-        server: event.server,
-        tool: event.tool,
-        stage: event.stage,
-        action: event.action,
-        policy: event.policy,
-        rule: event.rule,
-        reason: event.reason,
-        condition: event.condition,
-        limit: event.limit,
-        grant: event.grant,
-        latencyUs: event.latencyUs,
-        argsDigest: event.argsDigest,
-        args: event.args,
-        findings: event.findings,
-        requestId: event.requestId,
-        sessionId: event.sessionId,
-        traceId,
-      })
-    })
+  decision(fields: DecisionFields, context?: TraceContext): void {
+    this.guard(() => this.keep('decision', fields, context))
   }
 
-  approval(event: ApprovalEvent): void {
-    this.guard(() => {
-      const time = event.time ?? Date.now()
-      const traceId = this.signals?.approval(event, time) ?? traceIdOf(event.traceparent)
-      this.store({
-        kind: 'approval',
-        time,
-        agent: event.agent,
-        server: event.server,
-        tool: event.tool,
-        stage: 'pre_tool',
-        rule: event.rule,
-        approval: {outcome: event.outcome, approver: event.approver, channel: event.channel, waitedMs: event.waitedMs},
-        requestId: event.requestId,
-        sessionId: event.sessionId,
-        traceId,
-      })
-    })
+  approval(fields: ApprovalFields, context?: TraceContext): void {
+    this.guard(() => this.keep('approval', fields, context))
   }
 
-  trust(event: TrustEvent): void {
-    this.guard(() => {
-      const time = event.time ?? Date.now()
-      const traceId = this.signals?.trust(event, time) ?? traceIdOf(event.traceparent)
-      this.store({
-        kind: 'trust',
-        time,
-        agent: event.agent,
-        server: event.server,
-        trust: {subject: event.subject, ok: event.ok, detail: event.detail, score: event.score, tier: event.tier},
-        traceId,
-      })
-    })
+  trust(fields: TrustFields, context?: TraceContext): void {
+    this.guard(() => this.keep('trust', fields, context))
   }
 
   request(info: RequestInfo): RequestSpan {
@@ -169,17 +108,13 @@ class Recorder implements Telemetry {
     }
   }
 
-  private store(record: DecisionRecord): void {
+  /** The fields as they came, plus what telemetry adds: kind, time, trace id. */
+  private keep(kind: RecordKind, fields: ApprovalFields | DecisionFields | TrustFields, context: TraceContext | undefined): void {
+    const time = fields.time ?? Date.now()
+    const traceId = this.signals?.record(kind, fields, context, time) ?? parseTraceparent(context?.traceparent)?.traceId
     // Undefined members are left for the writer's serialiser to drop.
-    this.writer?.append(record)
+    this.writer?.append({...fields, kind, time, traceId})
   }
-}
-
-const TRACE_ID = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/
-
-function traceIdOf(traceparent: string | undefined): string | undefined {
-  const m = traceparent ? TRACE_ID.exec(traceparent.trim().toLowerCase()) : null
-  return m && !/^0+$/.test(m[1]) ? m[1] : undefined
 }
 
 const PRUNE_MARK = 'last-prune'

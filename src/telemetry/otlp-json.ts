@@ -2,18 +2,17 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {VERSION} from '../version.js'
-import {type AttributeValue, SPAN_KIND, type SpanRecord, STATUS_CODE, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
-import type {Action, ApprovalChannel, ApprovalOutcome, DecisionRecord, RecordKind, Stage, StoredRecord} from './types.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
+import {type AttributeValue, type DecisionRecord, KIND_OF_SPAN, type RecordKind, SPANS, type StoredRecord} from './record.js'
 
 /**
  * OTLP JSON (the protobuf JSON mapping, as an OpenTelemetry Collector's file exporter writes it: one
  * ExportTraceServiceRequest per line) in both directions: `traces export` writes the local store in
  * it, and `report` reads it back, so a fleet whose spans went to a collector reports like one machine.
- * Only agentgov's own spans become records; anything else in the file is skipped.
+ * Only agentgov's own spans become records; anything else in the file is skipped. Which span a record
+ * becomes, and back, is the record contract's table (record.ts).
  */
 
-const SPAN_NAME: Record<RecordKind, string> = {decision: 'agt.policy.evaluate', approval: 'agt.approval.request', trust: 'agt.trust.verify'}
-const KIND_OF = new Map(Object.entries(SPAN_NAME).map(([kind, name]) => [name, kind as RecordKind]))
 const SPANS_PER_REQUEST = 512
 
 type AnyValue = {stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean}
@@ -50,40 +49,15 @@ export function toOtlpJsonLines(records: readonly StoredRecord[], serviceName = 
 }
 
 function toSpan(record: StoredRecord): SpanRecord {
-  const durationMs = record.kind === 'decision' ? (record.latencyUs ?? 0) / 1000 : record.kind === 'approval' ? (record.approval?.waitedMs ?? 0) : 0
-  const attributes: Record<string, AttributeValue> = {}
-  const add = (key: string, value: number | string | null | undefined) => {
-    if (value !== undefined && value !== null) attributes[key] = value
-  }
-
-  add('agt.agent.id', record.agent)
-  if (record.kind === 'decision') {
-    add('agt.policy.stage', record.stage)
-    add('agt.policy.action', record.action)
-    add('agt.policy.rule', record.rule)
-    add('agt.policy.name', record.policy)
-    add('agt.tool.name', record.tool)
-    add('agt.server.name', record.server)
-  } else if (record.kind === 'approval') {
-    add('agt.policy.rule', record.rule)
-    add('agt.tool.name', record.tool)
-    add('agt.approval.outcome', record.approval?.outcome)
-    add('agt.approval.approver', record.approval?.approver)
-    add('agt.approval.channel', record.approval?.channel)
-  } else {
-    add('agt.trust.score', record.trust?.score)
-    add('agt.trust.tier', record.trust?.tier)
-    add('agt.trust.subject', record.trust?.subject)
-  }
-
+  const span = SPANS[record.kind]
   return {
     traceId: record.traceId ?? record.hash.slice(0, 32),
     spanId: record.hash.slice(32, 48),
-    name: SPAN_NAME[record.kind],
+    name: span.name,
     kind: SPAN_KIND.internal,
-    startMs: record.time - durationMs,
+    startMs: record.time - span.durationMs(record),
     endMs: record.time,
-    attributes,
+    recordAttributes: {fields: span.attributes, record},
     status: {code: STATUS_CODE.ok},
   }
 }
@@ -132,7 +106,7 @@ export function recordsOf(request: ExportTraceServiceRequest): DecisionRecord[] 
   for (const resourceSpans of request.resourceSpans ?? []) {
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
       for (const span of scopeSpans.spans ?? []) {
-        const kind = KIND_OF.get(span.name)
+        const kind = KIND_OF_SPAN.get(span.name)
         if (kind) out.push(fromSpan(kind, span))
       }
     }
@@ -142,33 +116,19 @@ export function recordsOf(request: ExportTraceServiceRequest): DecisionRecord[] 
 }
 
 function fromSpan(kind: RecordKind, span: OtlpSpan): DecisionRecord {
-  const a = new Map((span.attributes ?? []).map((attribute) => [attribute.key, valueOf(attribute.value)]))
-  const str = (key: string) => (a.has(key) ? String(a.get(key)) : undefined)
-  const start = unixMs(span.startTimeUnixNano)
+  const values = new Map<string, AttributeValue>()
+  for (const attribute of span.attributes ?? []) {
+    const value = valueOf(attribute.value)
+    if (value !== undefined) values.set(attribute.key, value)
+  }
+
   const end = unixMs(span.endTimeUnixNano)
-  const record: DecisionRecord = {kind, time: end, agent: str('agt.agent.id') ?? '', server: str('agt.server.name') ?? '', traceId: hexId(span.traceId)}
-  const tool = str('agt.tool.name')
-  if (tool !== undefined) record.tool = tool
-  if (kind === 'decision') {
-    record.stage = str('agt.policy.stage') as Stage
-    record.action = str('agt.policy.action') as Action
-    record.rule = str('agt.policy.rule') ?? null
-    record.policy = str('agt.policy.name') ?? null
-    record.latencyUs = Math.round((end - start) * 1000)
-  } else if (kind === 'approval') {
-    record.rule = str('agt.policy.rule') ?? null
-    record.approval = {
-      outcome: str('agt.approval.outcome') as ApprovalOutcome,
-      approver: str('agt.approval.approver') ?? '',
-      channel: str('agt.approval.channel') as ApprovalChannel,
-      waitedMs: Math.round(end - start),
-    }
-  } else {
-    const score = a.get('agt.trust.score')
-    record.trust = {subject: str('agt.trust.subject') ?? ''}
-    if (typeof score === 'number') record.trust.score = score
-    const tier = str('agt.trust.tier')
-    if (tier !== undefined) record.trust.tier = tier
+  const contract = SPANS[kind]
+  const record = contract.record(end, end - unixMs(span.startTimeUnixNano))
+  record.traceId = hexId(span.traceId)
+  for (const field of contract.attributes) {
+    const value = values.get(field.key)
+    if (value !== undefined) field.set(record, value)
   }
 
   return record

@@ -9,7 +9,9 @@
  * proxy already holds, so they are written directly.
  */
 
-export type AttributeValue = boolean | number | string
+import type {AttributeField, AttributeSource, AttributeValue} from './record.js'
+
+export type {AttributeValue} from './record.js'
 
 /** OTLP's numbering (the API's SpanKind + 1). */
 export const SPAN_KIND = {internal: 1, server: 2, client: 3} as const
@@ -28,7 +30,9 @@ export interface SpanRecord {
   startMs: number
   endMs: number
   /** Members that are undefined or null are left out (so callers need not build a compacted copy). */
-  attributes: Readonly<Record<string, AttributeValue | null | undefined>>
+  attributes?: Readonly<Record<string, AttributeValue | null | undefined>>
+  /** A record's span: the contract's attribute table for its kind, read from the record when written. */
+  recordAttributes?: {fields: readonly AttributeField[]; record: AttributeSource}
   status: {code: (typeof STATUS_CODE)[keyof typeof STATUS_CODE]; message?: string}
 }
 
@@ -64,7 +68,7 @@ function spanJson(span: SpanRecord): string {
   if (span.traceState) json += `,"traceState":${JSON.stringify(span.traceState)}`
   json += `,"name":${JSON.stringify(span.name)},"kind":${span.kind},"startTimeUnixNano":"${unixNanos(span.startMs)}","endTimeUnixNano":"${unixNanos(span.endMs)}"`
   // Empty events and links and zero dropped counts are proto3 defaults: left out, as the mapping allows.
-  json += `,"attributes":${attributesJson(span.attributes)}`
+  json += `,"attributes":${span.recordAttributes ? recordAttributesJson(span.recordAttributes.fields, span.recordAttributes.record) : attributesJson(span.attributes ?? {})}`
   json += span.status.message === undefined ? `,"status":{"code":${span.status.code}}` : `,"status":{"code":${span.status.code},"message":${JSON.stringify(span.status.message)}}`
   const flags = FLAGS_SAMPLED | FLAGS_HAS_IS_REMOTE | (span.parentIsRemote ? FLAGS_IS_REMOTE : 0)
   return `${json},"flags":${flags}}`
@@ -77,6 +81,18 @@ function attributesJson(attributes: Readonly<Record<string, AttributeValue | nul
     if (value === undefined || value === null) continue
     if (json.length > 1) json += ','
     json += keyPrefix(key) + anyValueJson(value) + '}'
+  }
+
+  return json + ']'
+}
+
+function recordAttributesJson(fields: readonly AttributeField[], record: AttributeSource): string {
+  let json = '['
+  for (const field of fields) {
+    const value = field.get(record)
+    if (value === undefined || value === null) continue
+    if (json.length > 1) json += ','
+    json += keyPrefix(field.key) + anyValueJson(value) + '}'
   }
 
   return json + ']'

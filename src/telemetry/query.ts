@@ -1,5 +1,6 @@
 import {closeSync, openSync, readSync} from 'node:fs'
 
+import {subjectText} from './record.js'
 import {recordsOf} from './store/read.js'
 import {listSegments} from './store/segments.js'
 import type {DecisionRecord, StoredRecord} from './types.js'
@@ -44,7 +45,7 @@ export function formatLine(record: StoredRecord): string {
 
   if (record.kind === 'trust') {
     const t = record.trust
-    return `${time}  trust ${t?.ok === false ? 'FAIL' : 'ok'}  ${record.agent}  ${where}  ${t?.subject ?? ''}${t?.detail ? `: ${t.detail}` : ''}  ${record.id}`
+    return `${time}  trust ${t?.ok === false ? 'FAIL' : 'ok'}  ${record.agent}  ${where}  ${t ? subjectText(t.subject) : ''}${t?.detail ? `: ${t.detail}` : ''}  ${record.id}`
   }
 
   return `${time}  ${record.action ?? '?'}  ${record.agent}  ${where}  ${record.stage ?? ''}  rule=${record.rule ?? '-'}  ${record.reason ?? ''}  ${record.id}`

@@ -1,6 +1,6 @@
 /**
- * agentgov's spans and metrics. Names and attributes are the telemetry contract (docs/telemetry.md):
- * change them only with it. Spans are written by otlp-spans.ts, metrics recorded through
+ * agentgov's spans and metrics. Span names and attributes are the record contract's (record.ts,
+ * docs/telemetry.md): change them only with it. Spans are written by otlp-spans.ts, metrics recorded through
  * @opentelemetry/api. Loaded only when export is on.
  */
 import {randomFillSync} from 'node:crypto'
@@ -8,13 +8,22 @@ import {randomFillSync} from 'node:crypto'
 import type {Attributes, Counter, Histogram, Meter} from '@opentelemetry/api'
 
 import {type AttributeValue, SPAN_KIND, type SpanRecord, STATUS_CODE} from './otlp-spans.js'
-import type {ApprovalEvent, DecisionEvent, RequestInfo, TrustEvent} from './types.js'
-
-export const SPAN = {
-  evaluate: 'agt.policy.evaluate',
-  approval: 'agt.approval.request',
-  trust: 'agt.trust.verify',
-} as const
+import {
+  type ApprovalFields,
+  type AttributeSource,
+  ATTR,
+  type DecisionFields,
+  formatTraceparent,
+  parseTraceparent,
+  type RecordKind,
+  type RequestInfo,
+  requestAttributes,
+  requestSpanName,
+  type SpanContract,
+  SPANS,
+  type TraceContext,
+  type TrustFields,
+} from './record.js'
 
 export const METRIC = {
   evaluations: 'agt.policy.evaluations',
@@ -59,7 +68,7 @@ interface Ids {
   traceState?: string
 }
 
-type SpanAttributes = SpanRecord['attributes']
+type SpanAttributes = Pick<SpanRecord, 'attributes' | 'recordAttributes'>
 
 /**
  * Records agentgov's spans and metrics. The call's path picks ids and timestamps and keeps a small
@@ -97,44 +106,24 @@ export class Signals {
     })
   }
 
-  /** Returns the trace id the decision was recorded under, if any. */
-  decision(event: DecisionEvent, now: number): string | undefined {
-    const stage = event.stage
-    const action = event.action
-    this.count(this.evaluations, `${action} ${stage}`, () => ({'agt.policy.action': action, 'agt.policy.stage': stage}))
-    if (action === 'deny') this.count(this.denials, JSON.stringify([event.rule, stage, event.tool]), () => compact({'agt.policy.rule': event.rule, 'agt.policy.stage': stage, 'agt.tool.name': event.tool}))
-    if (this.latency) this.record(this.latency, event.latencyUs / 1000, {'agt.policy.action': action, 'agt.policy.stage': stage})
+  /** Metrics and the span of one record; returns the trace id it was recorded under, if any. */
+  record(kind: RecordKind, fields: ApprovalFields | DecisionFields | TrustFields, context: TraceContext | undefined, now: number): string | undefined {
+    if (kind === 'decision') this.decisionMetrics(fields as DecisionFields)
+    else if (kind === 'approval') this.approvalMetrics(fields as ApprovalFields)
     if (!this.exportSpans) return undefined
-    const attributes = {
-      'agt.agent.id': event.agent,
-      'agt.policy.stage': stage,
-      'agt.policy.action': action,
-      'agt.policy.rule': event.rule,
-      'agt.policy.name': event.policy,
-      'agt.tool.name': event.tool,
-      'agt.server.name': event.server,
-    }
-    return this.instant(SPAN.evaluate, attributes, now - event.latencyUs / 1000, now, event)
+    const span = SPANS[kind]
+    return this.instant(span, fields, now - span.durationMs(fields), now, fields.requestId, context)
   }
 
-  approval(event: ApprovalEvent, now: number): string | undefined {
-    this.count(this.approvals, JSON.stringify([event.rule, event.outcome]), () => compact({'agt.policy.rule': event.rule, 'agt.approval.outcome': event.outcome}))
-    if (!this.exportSpans) return undefined
-    const attributes = {
-      'agt.agent.id': event.agent,
-      'agt.policy.rule': event.rule,
-      'agt.tool.name': event.tool,
-      'agt.approval.outcome': event.outcome,
-      'agt.approval.approver': event.approver,
-      'agt.approval.channel': event.channel,
-    }
-    return this.instant(SPAN.approval, attributes, now - event.waitedMs, now, event)
+  private decisionMetrics(d: DecisionFields): void {
+    const {stage, action} = d
+    this.count(this.evaluations, `${action} ${stage}`, () => ({[ATTR.action]: action, [ATTR.stage]: stage}))
+    if (action === 'deny') this.count(this.denials, JSON.stringify([d.rule, stage, d.tool]), () => compact({[ATTR.rule]: d.rule, [ATTR.stage]: stage, [ATTR.tool]: d.tool}))
+    if (this.latency) this.point(this.latency, d.latencyUs / 1000, {[ATTR.action]: action, [ATTR.stage]: stage})
   }
 
-  trust(event: TrustEvent, now: number): string | undefined {
-    if (!this.exportSpans) return undefined
-    const attributes = {'agt.agent.id': event.agent, 'agt.trust.score': event.score, 'agt.trust.tier': event.tier, 'agt.trust.subject': event.subject}
-    return this.instant(SPAN.trust, attributes, now, now, event)
+  private approvalMetrics(a: ApprovalFields): void {
+    this.count(this.approvals, JSON.stringify([a.rule, a.approval.outcome]), () => compact({[ATTR.rule]: a.rule, [ATTR.outcome]: a.approval.outcome}))
   }
 
   request(info: RequestInfo): OpenSpan {
@@ -154,8 +143,8 @@ export class Signals {
         ended = true
         if (this.open.get(key) === ids) this.open.delete(key)
         const end = preciseNow()
-        if (this.duration) this.record(this.duration, (end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
-        if (ids) this.span(spanName(info), SPAN_KIND.server, requestAttributes(info, outcome), start, end, ids, caller?.spanId, true, outcome)
+        if (this.duration) this.point(this.duration, (end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
+        if (ids) this.span(requestSpanName(info), SPAN_KIND.server, {attributes: requestAttributes(info, outcome.errorType)}, start, end, ids, caller?.spanId, true, outcome)
       },
       upstream: () => {
         if (!ids) return {end: () => {}}
@@ -163,7 +152,7 @@ export class Signals {
         const hopStart = preciseNow()
         return {
           traceparent: traceparentOf(hop),
-          end: (outcome = {}) => this.span(spanName(info), SPAN_KIND.client, requestAttributes(info, outcome), hopStart, preciseNow(), hop, ids.spanId, false, outcome),
+          end: (outcome = {}) => this.span(requestSpanName(info), SPAN_KIND.client, {attributes: requestAttributes(info, outcome.errorType)}, hopStart, preciseNow(), hop, ids.spanId, false, outcome),
         }
       },
     }
@@ -200,18 +189,21 @@ export class Signals {
     this.schedule()
   }
 
-  private record(histogram: Histogram, value: number, attributes: Attributes): void {
+  private point(histogram: Histogram, value: number, attributes: Attributes): void {
     this.points.push(() => histogram.record(value, attributes))
     this.schedule(this.points.length)
   }
 
-  /** A span under the open request it belongs to, or under the caller's context; returns its trace id. */
-  private instant(name: string, attributes: SpanAttributes, start: number, end: number, event: {requestId?: number | string; traceparent?: string; tracestate?: string}): string {
-    const open = event.requestId === undefined ? undefined : this.open.get(event.requestId)
-    const parent = open ?? callerIds(event.traceparent, event.tracestate)
+  /**
+   * A record's span under the open request it belongs to, or under the caller's context; returns its
+   * trace id. Its attributes are read from the record by the contract's table when the span is written.
+   */
+  private instant(span: SpanContract, record: AttributeSource, start: number, end: number, requestId: number | string | undefined, context: TraceContext | undefined): string {
+    const open = requestId === undefined ? undefined : this.open.get(requestId)
+    const parent = open ?? callerIds(context?.traceparent, context?.tracestate)
     const ids: Ids = {traceId: parent?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: parent?.sampled ?? true, traceState: parent?.traceState}
     // A deny or a failed check is an outcome, not a failure of agentgov: status OK, reason in attributes.
-    this.span(name, SPAN_KIND.internal, attributes, start, end, ids, parent?.spanId, !open)
+    this.span(span.name, SPAN_KIND.internal, {recordAttributes: {fields: span.attributes, record}}, start, end, ids, parent?.spanId, !open)
     return ids.traceId
   }
 
@@ -239,7 +231,8 @@ export class Signals {
       traceState: ids.traceState,
       startMs: start,
       endMs: end,
-      attributes,
+      attributes: attributes.attributes,
+      recordAttributes: attributes.recordAttributes,
       status: outcome.failed ? {code: STATUS_CODE.error, message: outcome.message} : {code: STATUS_CODE.ok},
     })
     this.schedule(this.spans.length)
@@ -286,23 +279,6 @@ class RandomIds {
   }
 }
 
-function spanName(info: RequestInfo): string {
-  return info.tool ? `${info.method} ${info.tool}` : info.method
-}
-
-function requestAttributes(info: RequestInfo, outcome: Outcome): SpanAttributes {
-  return {
-    'mcp.method.name': info.method,
-    'gen_ai.tool.name': info.tool,
-    'gen_ai.operation.name': info.method === 'tools/call' ? 'execute_tool' : undefined,
-    'jsonrpc.request.id': String(info.requestId),
-    'mcp.session.id': info.sessionId,
-    'mcp.protocol.version': info.protocolVersion,
-    'network.transport': info.transport,
-    'error.type': outcome.errorType,
-  }
-}
-
 /** Milliseconds since the epoch with sub-millisecond precision. */
 function preciseNow(): number {
   return performance.timeOrigin + performance.now()
@@ -319,13 +295,10 @@ function compact(attributes: Record<string, AttributeValue | null | undefined>):
   return out
 }
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
-
 /** The caller's W3C trace context from params._meta; undefined when absent or malformed. */
 function callerIds(traceparent: string | undefined, tracestate: string | undefined): Ids | undefined {
-  const m = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null
-  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]) || /^0+$/.test(m[3])) return undefined
-  return {traceId: m[2], spanId: m[3], sampled: (Number.parseInt(m[4], 16) & 1) === 1, traceState: validTraceState(tracestate)}
+  const parsed = parseTraceparent(traceparent)
+  return parsed && {...parsed, traceState: validTraceState(tracestate)}
 }
 
 /** W3C caps tracestate at 512 characters of printable ASCII; anything else is not passed on. */
@@ -335,5 +308,5 @@ function validTraceState(tracestate: string | undefined): string | undefined {
 }
 
 function traceparentOf(ids: Ids): string {
-  return `00-${ids.traceId}-${ids.spanId}-0${ids.sampled ? 1 : 0}`
+  return formatTraceparent(ids.traceId, ids.spanId, ids.sampled)
 }

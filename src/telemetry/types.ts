@@ -3,96 +3,11 @@
  * reads DecisionRecords. Names of spans, attributes and metrics are in docs/telemetry.md and
  * ../shared/reference/telemetry.md; nothing outside src/telemetry imports the OpenTelemetry SDK.
  */
-import type {Action, Stage} from '../policy/types.js'
+import type {ApprovalFields, DecisionFields, RequestInfo, TraceContext, TrustFields} from './record.js'
 
 export type {Action, Stage} from '../policy/types.js'
-
-export interface Finding {
-  kind: string
-  detail: string
-}
-
-/** One policy decision, as the proxy hands it over. */
-export interface DecisionEvent {
-  agent: string
-  server: string
-  tool?: string
-  stage: Stage
-  action: Action
-  /** Policy that decided; null when nothing matched (default deny). */
-  policy: string | null
-  /** Rule that decided; null for the default. */
-  rule: string | null
-  reason: string
-  condition?: string
-  limit?: string
-  grant?: string
-  /** Time the policy evaluation took, in microseconds. */
-  latencyUs: number
-  /** Digest of the arguments (the caller's canonical form); recorded even when args are not. */
-  argsDigest?: string
-  /**
-   * The arguments, only when the policy opts in (recordArguments: redacted). The recorder redacts
-   * known secret shapes before anything is written or exported; the caller passes them raw.
-   */
-  args?: unknown
-  findings?: Finding[]
-  requestId?: number | string
-  sessionId?: string
-  /** W3C trace context of the caller, from params._meta. */
-  traceparent?: string
-  tracestate?: string
-  /** ms since the epoch; defaults to now. */
-  time?: number
-}
-
-export type ApprovalOutcome = 'approved' | 'cancelled' | 'denied' | 'timeout'
-export type ApprovalChannel = 'cli' | 'elicitation' | 'webhook'
-
-/** One human-approval round. */
-export interface ApprovalEvent {
-  agent: string
-  server: string
-  tool: string
-  rule: string | null
-  outcome: ApprovalOutcome
-  approver: string
-  channel: ApprovalChannel
-  waitedMs: number
-  requestId?: number | string
-  sessionId?: string
-  traceparent?: string
-  tracestate?: string
-  time?: number
-}
-
-/** An identity or integrity check (agent token, tool-definition pin). */
-export interface TrustEvent {
-  agent: string
-  server: string
-  subject: string
-  ok: boolean
-  detail?: string
-  score?: number
-  tier?: string
-  traceparent?: string
-  tracestate?: string
-  time?: number
-}
-
-/** One proxied MCP request (the MCP semantic-convention span). */
-export interface RequestInfo {
-  /** JSON-RPC method, e.g. tools/call. */
-  method: string
-  tool?: string
-  requestId: number | string
-  sessionId?: string
-  protocolVersion?: string
-  /** pipe for stdio, tcp for HTTP. */
-  transport: 'pipe' | 'tcp'
-  traceparent?: string
-  tracestate?: string
-}
+/** The record itself (kinds, fields, subjects, spans) is record.ts's. */
+export type * from './record.js'
 
 export interface RequestSpan {
   /**
@@ -117,12 +32,16 @@ export interface UpstreamSpan {
 }
 
 export interface Telemetry {
-  /** Store append + agt.policy.evaluate span + metrics. Never throws, never awaits I/O on the caller's path. */
-  decision(event: DecisionEvent): void
+  /**
+   * Store append + agt.policy.evaluate span + metrics. Never throws, never awaits I/O on the caller's
+   * path. The fields become the record as they are; telemetry adds the kind, the time (unless given)
+   * and the trace id, which continues `context` (the caller's params._meta) or the open request span.
+   */
+  decision(fields: DecisionFields, context?: TraceContext): void
   /** Store append + agt.approval.request span + agt.approval.requests. */
-  approval(event: ApprovalEvent): void
+  approval(fields: ApprovalFields, context?: TraceContext): void
   /** Store append + agt.trust.verify span. */
-  trust(event: TrustEvent): void
+  trust(fields: TrustFields, context?: TraceContext): void
   /** MCP semconv span (SERVER kind) + mcp.server.operation.duration on end. */
   request(info: RequestInfo): RequestSpan
   /** Counts of what could not be exported or stored (for `--verbose` and tests). */
@@ -161,47 +80,4 @@ export interface TelemetryOptions {
   retentionDays?: number
   /** Where warnings go (default process.stderr). */
   warn?: (message: string) => void
-}
-
-export type RecordKind = 'approval' | 'decision' | 'trust'
-
-/**
- * The normalised record that both readers (the local store and OTLP JSON files) yield to `report`.
- * Field names are stable: they are what the store writes.
- */
-export interface DecisionRecord {
-  kind: RecordKind
-  /** ms since the epoch. */
-  time: number
-  agent: string
-  server: string
-  tool?: string
-  stage?: Stage
-  action?: Action
-  policy?: string | null
-  rule?: string | null
-  reason?: string
-  condition?: string
-  limit?: string
-  grant?: string
-  latencyUs?: number
-  argsDigest?: string
-  /** Present only when the policy opted in; already redacted. */
-  args?: unknown
-  findings?: Finding[]
-  requestId?: number | string
-  sessionId?: string
-  traceId?: string
-  approval?: {outcome: ApprovalOutcome; approver: string; channel: ApprovalChannel; waitedMs: number}
-  /** ok is absent when read from OTLP: the contract's span carries no result attribute. */
-  trust?: {subject: string; ok?: boolean; detail?: string; score?: number; tier?: string}
-}
-
-/** A record as stored: the DecisionRecord plus its place in the chain. */
-export interface StoredRecord extends DecisionRecord {
-  /** `<segment>:<seq>`: stable id for `traces show`. */
-  id: string
-  seq: number
-  prev: string
-  hash: string
 }

@@ -1,6 +1,7 @@
 import {Box, Static, Text} from 'ink'
 import {useEffect, useState} from 'react'
 
+import {subjectText} from '../telemetry/record.js'
 import type {StoredRecord} from '../telemetry/types.js'
 
 const ACTION_COLOR: Record<string, string> = {allow: 'green', audit: 'cyan', deny: 'red', human_approval: 'yellow'}
@@ -10,7 +11,7 @@ export function RecordRow({record}: {record: StoredRecord}) {
   const where = record.tool ? `${record.server}.${record.tool}` : record.server
   const label = record.kind === 'decision' ? (record.action ?? '?') : record.kind === 'approval' ? `approval:${record.approval?.outcome}` : `trust:${record.trust?.ok === false ? 'fail' : 'ok'}`
   const color = record.kind === 'decision' ? ACTION_COLOR[record.action ?? ''] : record.kind === 'approval' ? 'yellow' : record.trust?.ok === false ? 'red' : 'gray'
-  const detail = record.kind === 'decision' ? record.reason : record.kind === 'approval' ? `by ${record.approval?.approver} via ${record.approval?.channel}` : record.trust?.subject
+  const detail = record.kind === 'decision' ? record.reason : record.kind === 'approval' ? `by ${record.approval?.approver} via ${record.approval?.channel}` : record.trust && subjectText(record.trust.subject)
   return (
     <Box>
       <Text dimColor>{time} </Text>

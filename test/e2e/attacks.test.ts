@@ -218,7 +218,7 @@ policies:
     expect(proxy.stderr()).toContain('carries instructions aimed at the model')
     proxy.child.kill()
     await proxy.exited
-    expect(traces(dir.path)).toContain('tool-description:add')
+    expect(traces(dir.path)).toContain('"subject":{"kind":"tool-description","name":"add"}')
     expect(decisions(dir.path).some((d) => d.rule === 'description-scanning')).toBe(true)
   })
 
@@ -236,7 +236,7 @@ policies:
     expect(proxy.stderr()).toContain('possible rug pull')
     proxy.child.kill()
     await proxy.exited
-    expect(traces(dir.path)).toContain('tool-pin:weather')
+    expect(traces(dir.path)).toContain('"subject":{"kind":"tool-pin","name":"weather"}')
   })
 })
 

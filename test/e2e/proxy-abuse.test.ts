@@ -99,9 +99,9 @@ describe('the proxy under abuse from the client', () => {
     }
 
     const text = await eventually(read, (all) => all.includes('notification-as-request'))
-    expect(text).toContain('message:client:duplicate-keys')
-    expect(text).toContain('message:client:batch')
-    expect(text).toContain('message:client:notification-as-request')
+    expect(text).toContain('"subject":{"kind":"message","name":"client:duplicate-keys"}')
+    expect(text).toContain('"subject":{"kind":"message","name":"client:batch"}')
+    expect(text).toContain('"subject":{"kind":"message","name":"client:notification-as-request"}')
   })
 })
 

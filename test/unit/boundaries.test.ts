@@ -37,12 +37,6 @@ function graph(edge: (i: Import) => [string, string] | undefined): Map<string, S
   return edges
 }
 
-/**
- * Folder cycles that exist on purpose until another change removes them. Each entry is a debt,
- * not a permission: src/proxy <-> src/approvals is being untangled (the approver moves out of the
- * session) on the branch that splits the proxy session; when that lands this list is empty.
- */
-const KNOWN_FOLDER_CYCLES: string[][] = [['src/approvals', 'src/proxy']]
 
 /** What the proxy's start path must never load (design.md: "its start path loads no UI, report or discovery code"). */
 function forbiddenOnProxyPath(module: string): boolean {
@@ -81,7 +75,7 @@ describe('module boundaries', () => {
 
   it('no folder cycle (folders of src/, commands/, reports/; type-only imports count)', () => {
     const folders = graph((i) => (isSource(i.to) ? [unitOf(i.from), unitOf(i.to)] : undefined))
-    expect(cycles(folders)).toEqual(KNOWN_FOLDER_CYCLES)
+    expect(cycles(folders)).toEqual([])
   })
 
   it('no file cycle', () => {

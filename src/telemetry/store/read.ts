@@ -1,4 +1,5 @@
 import {openLine} from '../chain.js'
+import {readRecord} from '../record.js'
 import type {StoredRecord} from '../types.js'
 import {type ReadWindow, scanStore} from './scan.js'
 import {eachLine, listSegments, type SegmentFile} from './segments.js'
@@ -24,7 +25,7 @@ export function recordsOf(segment: string, lines: readonly string[]): StoredReco
     if (!opened.ok) continue
     const value = opened.value as unknown as StoredRecord
     value.id = `${segment}:${value.seq}`
-    records.push(value)
+    records.push(readRecord(value))
   }
 
   return records

@@ -2,6 +2,7 @@ import {hostname} from 'node:os'
 
 import {isRunning} from '../../pid.js'
 import {type CheckedLine, checkLine, parseLine, recordTime} from '../chain.js'
+import {readRecord} from '../record.js'
 import type {StoredRecord} from '../types.js'
 import {readIndex, type SegmentFacts, segmentFacts} from './journal.js'
 import {eachLine, INDEX_FILE, isSegmentName, listSegments, type SegmentFile, segmentStart} from './segments.js'
@@ -191,5 +192,5 @@ function deliver(segment: string, line: string, checked: Extract<CheckedLine, {o
 
   if (!(record.time >= scan.since && record.time < scan.until)) return
   record.id = `${segment}:${checked.seq}`
-  scan.onRecord!(record)
+  scan.onRecord!(readRecord(record))
 }

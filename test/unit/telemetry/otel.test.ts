@@ -46,8 +46,11 @@ describe('OTLP export against a real receiver', () => {
     endedAt = Date.now()
     // Spans are made after the call's turn of the event loop: what they record is when the call happened.
     await new Promise((resolve) => setTimeout(resolve, 30))
-    telemetry.approval({agent: 'claude-code', server: 'github', tool: 'merge', rule: 'ask-merge', outcome: 'approved', approver: 'alice', channel: 'cli', waitedMs: 1500, traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
-    telemetry.trust({agent: 'claude-code', server: 'github', subject: 'tool:github.create_issue', ok: true, score: 0.9, tier: 'trusted'})
+    telemetry.approval(
+      {agent: 'claude-code', server: 'github', tool: 'merge', rule: 'ask-merge', approval: {outcome: 'approved', approver: 'alice', channel: 'cli', waitedMs: 1500}},
+      {traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`},
+    )
+    telemetry.trust({agent: 'claude-code', server: 'github', trust: {subject: {kind: 'tool-pin', name: 'create_issue'}, ok: true, score: 0.9, tier: 'trusted'}})
     const failing = telemetry.request({method: 'tools/call', tool: 'crash', requestId: 8, transport: 'tcp'})
     failing.end({failed: true, message: 'upstream exited', errorType: '-32603'})
     telemetry.request({method: 'tools/list', requestId: 9, transport: 'pipe'}).end()
@@ -129,7 +132,7 @@ describe('OTLP export against a real receiver', () => {
       'agt.approval.channel': 'cli',
     })
     expect(BigInt(a.endTimeUnixNano) - BigInt(a.startTimeUnixNano)).toBe(1_500_000_000n)
-    expect(attrs(span('agt.trust.verify').attributes)).toEqual({'agt.agent.id': 'claude-code', 'agt.trust.score': 0.9, 'agt.trust.tier': 'trusted', 'agt.trust.subject': 'tool:github.create_issue'})
+    expect(attrs(span('agt.trust.verify').attributes)).toEqual({'agt.agent.id': 'claude-code', 'agt.trust.score': 0.9, 'agt.trust.tier': 'trusted', 'agt.trust.subject': 'tool-pin:create_issue'})
   })
 
   it('sends the contract metrics with their instruments, units and attributes', () => {
