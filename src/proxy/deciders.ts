@@ -3,9 +3,9 @@ import type {PolicyCall} from '../policy/types.js'
 import {RULE} from '../telemetry/record.js'
 import type {ToolCatalogue} from './catalogue.js'
 import type {GateDecision, PolicyPort} from './ports.js'
+import {redactResult, scanResult} from './scanning.js'
 
 export type {GateDecision} from './ports.js'
-import {redactResult, scanResult} from './scanning.js'
 
 /**
  * A decision by the policy or by one of the proxy's own checks: the policy's shape, plus what only a
