@@ -15,6 +15,7 @@ export {activeGrants, addGrant, grantsPath, grantsReader, readGrants, revokeGran
 export {loadPolicyFile, PolicyHolder, type ReloadResult} from './holder.js'
 export {emptySnapshot, PolicyStateStore, type StateStoreOptions} from './state.js'
 export {parseDuration} from './duration.js'
+export {UNDECIDABLE} from './conditions.js'
 
 /** Where `policy init` writes and the proxy looks when no --policy is given: `<state dir>/policy.yaml`. */
 export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string {
