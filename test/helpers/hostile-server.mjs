@@ -105,7 +105,6 @@ process.stdin.on('data', (chunk) => {
     }
 
     // Lenient: `Tools/Call `, `tools/call\u0000` and friends run as tools/call.
-    // eslint-disable-next-line no-control-regex
     const lenient = String(message.method).replace(/[\s\u0000]+/g, '').toLowerCase()
     const handler = handlers[lenient]
     if (message.id === undefined) continue
