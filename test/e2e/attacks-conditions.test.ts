@@ -4,7 +4,7 @@
  * another type, tool names in other spellings, and method spellings that are not methods. Each attack
  * is refused and recorded, and the server's own log shows it never ran. Ids match docs/security.md.
  */
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -33,6 +33,7 @@ describe('attacks through a hostile server', () => {
     mkdirSync(join(root, 'secret'), {recursive: true})
     writeFileSync(join(root, 'public', 'ok.txt'), 'public\n')
     writeFileSync(join(root, 'secret', 'key.txt'), `${SECRET}\n`)
+    symlinkSync(root, join(root, 'public', 'up'))
     server = hostileServer(dir.path, {files: true, tools: [['echo', 'push', 'pay', 'deploy', 'run'].map(tool)]})
     const policy = `version: 1
 policies:
@@ -138,6 +139,13 @@ policies:
         expect(server.received().some((m) => m.read === uri)).toBe(false)
       })
     }
+  })
+
+  // The resource stage decides on the URI's lexical path only: the gate passes no where-it-leads
+  // variant for resources/read yet (the session refactor adds realReading of the path, as for tool
+  // arguments). Until then this gets through, which `it.fails` asserts; drop `.fails` then.
+  it.fails('R16 a link inside the allowed folder, file://ROOT/public/up/secret/key.txt: refused (needs the gate to follow resource links)', async () => {
+    await expectRefusedAndRecorded(await request('resources/read', {uri: `file://${root}/public/up/secret/key.txt`}))
   })
 
   describe('conditions passed by a value of another type (C)', () => {

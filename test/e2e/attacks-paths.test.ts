@@ -11,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {SERVERS} from '../helpers/mcp.js'
 import {call, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
+import {startRawHttpProxy} from '../helpers/raw-http.js'
 import {recordedDecision} from '../helpers/traces.js'
 import {tempDir} from '../helpers/tree.js'
 
@@ -27,6 +28,7 @@ describe('paths decided on what the server will act on (real filesystem server)'
   // The proxy's HOME (and state) sits inside the allowed folder, so `~/…` paths reach the links.
   const state = join(root, 'public', 'home')
   let proxy: RawProxy
+  let policy: string
   let nextId = 0
 
   beforeAll(async () => {
@@ -40,7 +42,7 @@ describe('paths decided on what the server will act on (real filesystem server)'
     symlinkSync(join(root, 'public', 'loop'), join(root, 'public', 'loop'))
     mkdirSync(state, {recursive: true})
     symlinkSync(root, join(state, 'up2'))
-    const policy = `version: 1
+    policy = `version: 1
 policies:
   - name: paths
     agent: "*"
@@ -148,5 +150,31 @@ policies:
     await expectRefused('read_text_file', {path: `file://${root}/secret/key.txt`})
     await expectRefused('read_text_file', {path: `${root}/Secret/key.txt`})
     await expectRefused('list_directory', {path: `${root}/public/up/secret/.`})
+  })
+
+  it('the same attacks over the HTTP face (raw POSTs with a bearer token) are refused and recorded', async () => {
+    const httpState = join(dir.path, 'http-state')
+    const http = await startRawHttpProxy({stateDir: httpState, policy, command: [process.execPath, SERVERS.filesystem, root], agents: ['mallory']})
+    try {
+      const session = await http.session('mallory')
+      const attempts: Array<[string, Record<string, unknown>]> = [
+        ['h-P01', {name: 'read_text_file', arguments: {path: linked}}],
+        ['h-P06', {name: 'read_text_file', arguments: {path: `${root}/public${'/.'.repeat(3000)}/up/secret/key.txt`}}],
+        ['h-P08', {name: 'read_multiple_files', arguments: {paths: [...Array.from({length: 64}, (_, i) => `${root}/public/d${i}`), linked]}}],
+        ['h-P13', {name: 'write_file', arguments: {path: `${root}/secret/a\\..\\..\\public\\pwn`, content: 'x'}}],
+      ]
+      for (const [id, params] of attempts) {
+        const answer = await session.send({id, method: 'tools/call', params})
+        expect(answer && refused(answer), `${id} ${JSON.stringify(answer)}`).toBe(true)
+        expect(JSON.stringify(answer)).not.toContain(SECRET)
+        expect((await recordedDecision(httpState, id))?.action).toBe('deny')
+      }
+
+      const ok = await session.send({id: 'h-ok', method: 'tools/call', params: {name: 'read_text_file', arguments: {path: `${root}/public/ok.txt`}}})
+      expect(JSON.stringify(ok)).toContain('public')
+      expect(readdirSync(join(root, 'secret'))).toEqual(['key.txt'])
+    } finally {
+      await http.close()
+    }
   })
 })
