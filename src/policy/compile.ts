@@ -12,7 +12,7 @@ import {canonicalName} from './canonical.js'
 import {compileCondition, type CondFn, readsArguments} from './conditions.js'
 import {compileNameGlob, type NameGlob} from './glob.js'
 import {agentKey, loopPrefix, toolKey} from './keys.js'
-import type {PathOptions} from './paths.js'
+import {type PathOptions, pathOptionsFor} from './paths.js'
 import {parsePolicy} from './schema.js'
 import type {Action, Decision, PolicySettings, Stage} from './types.js'
 import {AgentgovError, ExitCode} from '../errors.js'
@@ -151,7 +151,7 @@ export class CompiledPolicy {
     this.warnings = warnings
     this.useCache = options.cache !== false
     const platform = options.platform ?? process.platform
-    this.paths = {home: options.home ?? homedir(), caseInsensitive: platform === 'darwin' || platform === 'win32'}
+    this.paths = pathOptionsFor(options.home ?? homedir(), platform)
 
     const rules: CompiledRule[] = []
     const policies: CompiledPolicyEntry[] = []
@@ -311,7 +311,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 /** Parse and compile policy text. Throws PolicyError (exit 3) naming file:line:col. */
 export function compilePolicy(text: string, file = 'policy.yaml', options: CompileOptions = {}): CompiledPolicy {
   const platform = options.platform ?? process.platform
-  const paths: PathOptions = {home: options.home ?? homedir(), caseInsensitive: platform === 'darwin' || platform === 'win32'}
+  const paths = pathOptionsFor(options.home ?? homedir(), platform)
   const {document, diagnostics} = parsePolicy(text, file, paths)
   if (diagnostics.some((d) => d.severity === 'error')) throw new PolicyError(diagnostics)
   return new CompiledPolicy(document, diagnostics, options)

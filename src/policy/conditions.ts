@@ -1,13 +1,15 @@
 /**
  * Conditions compiled to closures over (args, annotations) returning one of three values. A
- * condition the engine cannot decide (a relative path, a number compared with a non-number, list
- * elements that disagree) is UNDECIDED, and the rule resolves it toward safety: deny and
- * human_approval rules apply, allow and audit rules do not. So a malformed argument can never turn
- * a deny into an allow.
+ * condition the engine cannot decide is UNDECIDED: a path that cannot be placed, a value of another
+ * JSON type than the operator's (`"true"` or `1` for `equals: true`, `"50"` for `lt: 100`: the
+ * server may coerce it, and the policy cannot know how), an object where a scalar is expected, list
+ * elements that disagree, or a value the proxy marked UNDECIDABLE (a path it could not resolve).
+ * The rule resolves it toward safety: deny and human_approval rules apply, allow and audit rules do
+ * not. So a malformed or mistyped argument can never turn a deny into an allow.
  */
 import type {AnnotationName, CondAst, OpAst} from './ast.js'
 import {compileValueGlob} from './glob.js'
-import {isUnder, normalisePath, type PathOptions} from './paths.js'
+import {isPathPattern, isUnder, normalisePath, normalisePathPattern, type PathOptions} from './paths.js'
 import type {ToolAnnotations} from './types.js'
 
 export const FALSE = 0
@@ -22,6 +24,12 @@ export type CondFn = (args: Args, annotations: ToolAnnotations | undefined) => T
 type ValueTest = (value: unknown) => Tri
 
 const MISSING = Symbol('missing')
+
+/**
+ * Put in place of an argument value that cannot be decided (the proxy: a path whose links it could
+ * not resolve, or one past its limits). Every operator but `present` is undecided on it.
+ */
+export const UNDECIDABLE: unique symbol = Symbol.for('agentgov.undecidable')
 
 export function compileCondition(cond: CondAst, paths: PathOptions): CondFn {
   switch (cond.kind) {
@@ -173,36 +181,39 @@ function compileGetter(path: string[]): (args: Args) => unknown {
   }
 }
 
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
-  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return Number(value)
-  return undefined
+/** The JSON type of a value, telling lists, objects and null apart. */
+function jsonType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  return typeof value
 }
 
-function scalarEquals(actual: unknown, expected: unknown): boolean {
-  if (typeof expected === 'number') return toNumber(actual) === expected
-  return actual === expected
+/** A number the policy can compare: finite and exact (past 2^53 a server may read other digits). */
+function exactNumber(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined
+  return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? value : undefined
 }
 
 function compileOp(op: OpAst, paths: PathOptions): ValueTest {
   switch (op.op) {
     case 'equals': {
       const expected = op.value
-      return (v) => (scalarEquals(v, expected) ? TRUE : FALSE)
+      const type = jsonType(expected)
+      return (v) => {
+        if (jsonType(v) !== type) return UNDECIDED
+        if (type === 'number' && exactNumber(v) === undefined) return UNDECIDED
+        return v === expected ? TRUE : FALSE
+      }
     }
 
     case 'in': {
       const values = op.value as unknown[]
-      const strings = new Set(values.filter((v) => typeof v !== 'number'))
-      const numbers = values.filter((v): v is number => typeof v === 'number')
+      const members = new Set(values)
+      const types = new Set(values.map(jsonType))
       return (v) => {
-        if (strings.has(v)) return TRUE
-        if (numbers.length > 0) {
-          const n = toNumber(v)
-          if (n !== undefined && numbers.includes(n)) return TRUE
-        }
-
-        return FALSE
+        if (!types.has(jsonType(v))) return UNDECIDED
+        if (typeof v === 'number' && exactNumber(v) === undefined) return UNDECIDED
+        return members.has(v) ? TRUE : FALSE
       }
     }
 
@@ -213,7 +224,7 @@ function compileOp(op: OpAst, paths: PathOptions): ValueTest {
       const bound = op.value as number
       const compare = op.op === 'gt' ? (n: number) => n > bound : op.op === 'gte' ? (n: number) => n >= bound : op.op === 'lt' ? (n: number) => n < bound : (n: number) => n <= bound
       return (v) => {
-        const n = toNumber(v)
+        const n = exactNumber(v)
         if (n === undefined) return UNDECIDED
         return compare(n) ? TRUE : FALSE
       }
@@ -225,7 +236,20 @@ function compileOp(op: OpAst, paths: PathOptions): ValueTest {
     }
 
     case 'glob': {
-      const regex = compileValueGlob(op.value as string)
+      const pattern = op.value as string
+      if (isPathPattern(pattern, paths)) {
+        // A path glob matches the path the server will act on, not the spelling: `ok/./x/../../k`
+        // is tested as where it leads.
+        const regex = compileValueGlob(normalisePathPattern(pattern, paths))
+        return (v) => {
+          if (typeof v !== 'string') return UNDECIDED
+          const path = normalisePath(v, paths)
+          if (path === undefined) return UNDECIDED
+          return regex.test(path) ? TRUE : FALSE
+        }
+      }
+
+      const regex = compileValueGlob(pattern)
       return (v) => (typeof v === 'string' ? (regex.test(v) ? TRUE : FALSE) : UNDECIDED)
     }
 

@@ -9,6 +9,7 @@ import {canonicalName} from './canonical.js'
 import {FALSE, UNDECIDED} from './conditions.js'
 import {compileNameGlob, type NameGlob} from './glob.js'
 import {argsKey} from './keys.js'
+import {resourceSubject} from './resource-uri.js'
 import {splitToolPattern} from './schema.js'
 import type {Decision, Grant, PolicyCall, StateSnapshot, ToolAnnotations} from './types.js'
 
@@ -26,6 +27,14 @@ const INTERNAL_DENY: Decision = Object.freeze({
   rule: null,
   reason: 'Denied: the policy engine could not evaluate this call.',
   condition: 'evaluation failed',
+})
+
+const UNPLACED_RESOURCE: Decision = Object.freeze({
+  action: 'deny',
+  policy: null,
+  rule: null,
+  reason: 'Denied: the resource URI cannot be read one way only (a remote host, a query, an encoded or doubled separator, or readings that disagree); ask for the file by its plain file:///path.',
+  condition: 'resource URI undecided',
 })
 
 const EMPTY_ARGS: Readonly<Record<string, unknown>> = Object.freeze({})
@@ -47,7 +56,14 @@ function decide(policy: CompiledPolicy, call: PolicyCall, state: StateSnapshot):
     if (killed) return killed
   }
 
-  const entry = policy.entry(call.agent, call.server, call.tool)
+  let tool = call.tool
+  if (call.stage === 'resource') {
+    const subject = resourceSubject(tool, policy.paths)
+    if (subject === undefined) return UNPLACED_RESOURCE
+    tool = subject
+  }
+
+  const entry = policy.entry(call.agent, call.server, tool)
   if (entry.refused) return entry.refused
   const bit = STAGE_BITS[call.stage] ?? 0
   const args = call.args ?? EMPTY_ARGS

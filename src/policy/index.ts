@@ -14,6 +14,12 @@ export {activeGrants, addGrant, grantsPath, grantsReader, readGrants, revokeGran
 export {loadPolicyFile, PolicyHolder, type ReloadResult} from './holder.js'
 export {emptySnapshot, PolicyStateStore, type StateStoreOptions} from './state.js'
 export {parseDuration} from './duration.js'
+export {UNDECIDABLE} from './conditions.js'
+/** The one canonical name (policy, pins, changed and poisoned sets, approvals, records). */
+export {canonicalName, lookalikeKey} from './canonical.js'
+/** Only known methods pass, each with its stage. */
+export {CLIENT_METHODS, knownMethod, type KnownMethod, type MethodGate, passesKillSwitch, SERVER_METHODS} from './methods.js'
+export {resourceSubject} from './resource-uri.js'
 
 /** Where `policy init` writes and the proxy looks when no --policy is given: `<state dir>/policy.yaml`. */
 export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -23,6 +23,7 @@ import {
 import {canonicalName, hasInvisible, isPlain} from './canonical.js'
 import {parseDuration} from './duration.js'
 import {normalisePath, type PathOptions} from './paths.js'
+import {realLocation} from './real-location.js'
 import {closest} from './suggest.js'
 import type {Action, PolicySettings, Stage} from './types.js'
 import {isMap, isScalar, isSeq, parseYamlTree, type YamlNode as Node, type YamlPair, type YamlTree} from './yaml-tree.js'
@@ -541,6 +542,11 @@ function parseOpValue(reader: Reader, op: OpName, node: Node | null, annotation:
         }
 
         paths.push(normalised)
+        // A folder reached through links (macOS /tmp is /private/tmp) is named by where it leads
+        // too, since the proxy decides on both the written and the real location of an argument.
+        const real = reader.options.windows ? undefined : realLocation(normalised)
+        const realNormalised = real === undefined ? undefined : normalisePath(real, reader.options)
+        if (realNormalised !== undefined && realNormalised !== normalised) paths.push(realNormalised)
       }
 
       return paths.length > 0 ? paths : fail('a path or a list of paths')

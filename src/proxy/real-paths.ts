@@ -1,77 +1,76 @@
-import {lstatSync, realpathSync} from 'node:fs'
-import {basename, dirname, join, sep} from 'node:path'
+import {UNDECIDABLE} from '../policy/index.js'
+import {pathOptions} from '../policy/options.js'
+import {normalisePath, type PathOptions} from '../policy/paths.js'
+import {realLocation} from '../policy/real-location.js'
 
-const MAX_PATHS = 64
+/** Path-like strings followed per call; past this every further one is undecidable. */
+export const MAX_PATHS = 64
+/** Linux's PATH_MAX less the NUL: a longer (normalised) path is not one the kernel opens. */
+const MAX_PATH_BYTES = 4095
+/** Nesting followed; a deeper value is undecidable (and no stack is spent on it). */
+const MAX_DEPTH = 64
+
+const DOT_DOT = /(?:^|\/)\.\.(?:\/|$)/
 
 /**
- * The arguments with every absolute path replaced by where it really leads, or undefined when that
- * changes nothing. Policy conditions compare paths as text, so a link inside an allowed folder that
- * points into a denied one would pass: the gate decides on both readings and keeps the stricter.
+ * The arguments with every path (`/…` or `~/…`) replaced by where it really leads, every link along
+ * it resolved, or undefined when that changes nothing. The gate decides on both the arguments and
+ * this variant and keeps the stricter decision, so a link inside an allowed folder into a denied one
+ * is judged by the denied one. A path that cannot be followed (a loop of links, a folder it cannot
+ * search, too long, past the first MAX_PATHS paths, nested too deep, or `..` after a link that the
+ * kernel and path.resolve read differently) becomes UNDECIDABLE: conditions on it are undecided, so
+ * allow rules do not apply to it and deny rules do.
  */
-export function realPathVariant(args: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
-  let budget = MAX_PATHS
+export function realPathVariant(args: Readonly<Record<string, unknown>>, options: PathOptions = defaultOptions()): Record<string, unknown> | undefined {
+  let paths = 0
   let changed = false
-  const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') {
-      if (!value.startsWith('/') || value.length > 4096 || budget-- <= 0) return value
-      const target = followLinks(value)
-      if (target !== value) changed = true
-      return target
-    }
-
-    if (Array.isArray(value)) return value.map((item) => walk(item))
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]))
-    return value
+  const undecidable = (): typeof UNDECIDABLE => {
+    changed = true
+    return UNDECIDABLE
   }
 
-  const variant = walk(args) as Record<string, unknown>
+  const walk = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') {
+      if (!value.startsWith('/') && value !== '~' && !value.startsWith('~/')) return value
+      if (++paths > MAX_PATHS) return undecidable()
+      const real = realReading(value, options)
+      if (real === undefined) return undecidable()
+      if (real !== value) changed = true
+      return real
+    }
+
+    if (typeof value !== 'object' || value === null) return value
+    if (depth >= MAX_DEPTH) return undecidable()
+    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1))
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(value)) out[key] = walk((value as Record<string, unknown>)[key], depth + 1)
+    return out
+  }
+
+  const variant = walk(args, 0) as Record<string, unknown>
   return changed ? variant : undefined
 }
 
-/**
- * Where `path` leads, written under the same names the path uses. System links above it (/tmp is
- * /private/tmp on macOS) are kept as written, so rules that name those folders still match; a link
- * below that redirects elsewhere shows as the folder it really reaches.
- */
-export function followLinks(path: string): string {
-  const real = realPathOf(path)
-  if (real === path) return path
-  // The deepest ancestor (not itself a link) whose real location contains the target: re-root there.
-  for (let ancestor = dirname(path); ; ancestor = dirname(ancestor)) {
-    if (dirname(ancestor) !== ancestor && isLink(ancestor)) continue
-    const realAncestor = realPathOf(ancestor)
-    if (real === realAncestor || real.startsWith(realAncestor.endsWith(sep) ? realAncestor : realAncestor + sep)) {
-      return ancestor === realAncestor ? real : join(ancestor, real.slice(realAncestor.length))
-    }
-
-    if (dirname(ancestor) === ancestor) return real
+/** Where a path argument leads, as the server will open it; undefined when that cannot be told. */
+export function realReading(raw: string, options: PathOptions = defaultOptions()): string | undefined {
+  // The lexical form is the one filesystem servers open (path.resolve first, then the disk).
+  const placed = normalisePath(raw, options)
+  // The policy itself is undecided on a path it cannot place: nothing to add here.
+  if (placed === undefined) return raw
+  if (Buffer.byteLength(placed) > MAX_PATH_BYTES) return undefined
+  const real = realLocation(placed)
+  if (real === undefined) return undefined
+  if (DOT_DOT.test(raw)) {
+    // A program that hands the string to the kernel reads `..` after a link from the link's target.
+    const expanded = raw.startsWith('~') ? options.home + raw.slice(1) : raw
+    if (Buffer.byteLength(expanded) > MAX_PATH_BYTES || realLocation(expanded) !== real) return undefined
   }
+
+  return real
 }
 
-function isLink(path: string): boolean {
-  try {
-    return lstatSync(path, {throwIfNoEntry: false})?.isSymbolicLink() === true
-  } catch {
-    // Not a path the filesystem accepts (a NUL byte): no link to follow.
-    return false
-  }
-}
-
-/** realpath of the longest existing prefix, the rest appended: a file about to be created still counts. */
-function realPathOf(path: string): string {
-  let head = path
-  const tail: string[] = []
-  for (let depth = 0; depth < 256; depth++) {
-    try {
-      const real = realpathSync.native(head)
-      return tail.length === 0 ? real : join(real, ...tail.reverse())
-    } catch {
-      const parent = dirname(head)
-      if (parent === head) return path
-      tail.push(basename(head))
-      head = parent
-    }
-  }
-
-  return path
+let cachedOptions: PathOptions | undefined
+function defaultOptions(): PathOptions {
+  cachedOptions ??= pathOptions()
+  return cachedOptions
 }

@@ -17,11 +17,38 @@ function guarded(when: string) {
 const held = (when: string, args: Record<string, unknown>) => decide(guarded(when), call('s.t', args)).rule === 'guard'
 
 describe('condition operators', () => {
-  it('equals compares scalars, numbers also against numeric strings', () => {
+  it('equals compares scalars of the same JSON type; another type is undecided (a deny applies)', () => {
     expect(held('{arg: branch, equals: main}', {branch: 'main'})).toBe(true)
     expect(held('{arg: branch, equals: main}', {branch: 'Main'})).toBe(false)
-    expect(held('{arg: n, equals: 5}', {n: '5'})).toBe(true)
-    expect(held('{arg: force, equals: true}', {force: 'true'})).toBe(false)
+    for (const [when, value] of [
+      ['{arg: n, equals: 5}', '5'],
+      ['{arg: force, equals: true}', 'true'],
+      ['{arg: force, equals: true}', 1],
+      ['{arg: force, equals: false}', 0],
+      ['{arg: force, equals: false}', null],
+      ['{arg: force, equals: true}', {value: true}],
+      ['{arg: force, equals: true}', [true, 'true']],
+      ['{arg: n, equals: 9007199254740993}', 9_007_199_254_740_992],
+    ] as const) {
+      expect(held(when, {force: value, n: value}), `${when} ${JSON.stringify(value)}`).toBe(true)
+      expect(decide(guarded(when), call('s.t', {force: value, n: value})).condition, when).toMatch(/^undecided/)
+    }
+  })
+
+  it('an allow on equals: true is not satisfied by "true", 1 or [true, "true"] (type mismatch is undecided)', () => {
+    const p = rules('      - {id: forced, tools: [git.push], action: allow, when: {arg: force, equals: true}}\n')
+    expect(decide(p, call('git.push', {force: true})).action).toBe('allow')
+    for (const force of ['true', 1, 'TRUE', [true, 'true'], {toString: 'true'}]) expect(decide(p, call('git.push', {force})).action, JSON.stringify(force)).toBe('deny')
+  })
+
+  it('in: a value of a type the list does not hold is undecided, not "not a member"', () => {
+    expect(held('{arg: env, in: [prod, staging]}', {env: 5})).toBe(true)
+    expect(held('{arg: code, in: [1, 2]}', {code: '2'})).toBe(true)
+    expect(held('{arg: code, in: [1, 2]}', {code: 3})).toBe(false)
+    const allow = rules('      - {id: small, tools: [s.t], action: allow, when: {arg: code, in: [1, "one"]}}\n')
+    expect(decide(allow, call('s.t', {code: 1})).action).toBe('allow')
+    expect(decide(allow, call('s.t', {code: '1'})).action).toBe('deny')
+    expect(decide(allow, call('s.t', {code: 'one'})).action).toBe('allow')
   })
 
   it('in tests set membership', () => {
@@ -38,6 +65,11 @@ describe('condition operators', () => {
     expect(held('{arg: amount, lte: 0}', {amount: 1})).toBe(false)
     expect(held('{arg: amount, gt: 100, lt: 200}', {amount: 150})).toBe(true)
     expect(held('{arg: amount, gt: 100}', {amount: 'lots'})).toBe(true)
+    // Numbers written as strings are another type: a server may read "1e3" or " 50" its own way.
+    for (const amount of ['50', '1e3', ' 50', '0x10', true, [50, '50'], {n: 50}, 1e300]) expect(held('{arg: amount, gt: 100}', {amount}), JSON.stringify(amount)).toBe(true)
+    const allow = rules('      - {id: small, tools: [pay.send], action: allow, when: {arg: amount, lt: 100}}\n')
+    expect(decide(allow, call('pay.send', {amount: 50})).action).toBe('allow')
+    for (const amount of ['50', '5e1', null, [50, 500], 1e300]) expect(decide(allow, call('pay.send', {amount})).action, JSON.stringify(amount)).toBe('deny')
     expect(decide(guarded('{arg: amount, gt: 100}'), call('s.t', {amount: 'lots'})).condition).toMatch(/^undecided/)
   })
 
@@ -106,12 +138,13 @@ describe('path normalisation in under / not_under', () => {
     ['dot-dot above root', '/../../etc/shadow', true],
     ['single dots', '/etc/./passwd', true],
     ['duplicate slashes', '//etc///passwd', true],
-    ['percent-encoding', '/home/u/%2essh/id_rsa', true],
-    ['double percent-encoding', '/%252e%252e/etc/passwd', true],
-    ['encoded slash and dot-dot', '/tmp%2f..%2fetc/passwd', true],
-    ['backslashes', '\\etc\\passwd', true],
-    ['file URI', 'file:///etc/passwd', true],
-    ['full-width solidus', '／etc／passwd', true],
+    // On Linux only `/` separates: `%2f`, `\\` and `／` are ordinary characters of a name.
+    ['percent-encoding is a literal name', '/home/u/%2essh/id_rsa', false],
+    ['double percent-encoding is a literal name', '/%252e%252e/etc/passwd', false],
+    ['encoded slash and dot-dot are literal names', '/tmp%2f..%2fetc/passwd', false],
+    ['inside the folder, whatever the name holds', '/etc/a%2f..%2f..%2fpwn', true],
+    ['backslash dot-dot inside the folder stays inside', '/etc/a\\..\\..\\pwn', true],
+    ['full-width solidus inside the folder stays inside', '/etc/a／..／..／pwn', true],
     ['a sibling with the same prefix', '/etc-backup/passwd', false],
     ['home prefix sibling', '/home/u/.sshx/key', false],
     ['a path elsewhere', '/home/u/project/a.ts', false],
@@ -121,13 +154,29 @@ describe('path normalisation in under / not_under', () => {
   }
 
   it('a path that cannot be placed is undecided: deny applies, allow does not', () => {
-    for (const path of ['relative/x', '~root/.ssh', '/a/%zz', '/a\u0000b', 'file://evil.com/etc/passwd']) {
+    for (const path of ['relative/x', '~root/.ssh', '/a\u0000b', 'file://evil.com/etc/passwd', 'file:///etc/passwd', '\\etc\\passwd', '／etc／passwd', '/a\u200bb', '']) {
       expect(decide(p, call('s.t', {path})).rule).toBe('guard')
     }
 
     const allow = rules(`      - id: inside\n        tools: [fs.read]\n        action: allow\n        when: {arg: path, under: /work}\n`)
     expect(decide(allow, call('fs.read', {path: 'relative/x'})).action).toBe('deny')
     expect(decide(allow, call('fs.read', {path: '/work/x'})).action).toBe('allow')
+  })
+
+  it('a path glob matches the normalised path, not the spelling', () => {
+    const p = rules('      - {id: globbed, tools: [fs.read], action: allow, when: {arg: path, glob: "/srv/globbed/**"}}\n      - {id: home, tools: [fs.list], action: allow, when: {arg: path, glob: "~/notes/*.md"}}\n')
+    expect(decide(p, call('fs.read', {path: '/srv/globbed/a/b.txt'})).action).toBe('allow')
+    expect(decide(p, call('fs.read', {path: '/srv//globbed/./a/b.txt'})).action).toBe('allow')
+    for (const path of ['/srv/globbed/./a/../../private/key2.txt', '/srv/globbed/..', '/srv/globbed/../private', 'globbed/a.txt', '/srv/globbed/a\u0000']) {
+      expect(decide(p, call('fs.read', {path})).action, path).toBe('deny')
+    }
+
+    expect(decide(p, call('fs.list', {path: '~/notes/a.md'})).action).toBe('allow')
+    expect(decide(p, call('fs.list', {path: '/home/u/notes/a.md'})).action).toBe('allow')
+    expect(decide(p, call('fs.list', {path: '~/notes/../.ssh/a.md'})).action).toBe('deny')
+    // A glob that is not a path still matches the raw string.
+    const names = rules('      - {id: branch, tools: [git.push], action: allow, when: {arg: branch, glob: "feature/*"}}\n')
+    expect(decide(names, call('git.push', {branch: 'feature/x'})).action).toBe('allow')
   })
 
   it('not_under is the negation for a single path', () => {

@@ -5,7 +5,7 @@
  * Limits are not modelled: compare on an empty state.
  */
 import {type CondAst, type DocumentAst, type OpAst, precedenceOrder} from '../../../src/policy/ast.js'
-import {isUnder, normalisePath, type PathOptions} from '../../../src/policy/paths.js'
+import {isUnder, normalisePath, normalisePathPattern, type PathOptions} from '../../../src/policy/paths.js'
 import type {PolicyCall, ToolAnnotations} from '../../../src/policy/types.js'
 
 type Tri = 'true' | 'false' | 'undecided'
@@ -122,18 +122,26 @@ function leaf(op: OpAst, value: unknown, paths: PathOptions): Tri {
 }
 
 function num(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
-  if (typeof v === 'string' && v.trim() !== '' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v)
-  return undefined
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? v : undefined
+}
+
+/** JSON's type names: a string "5" is not the number 5, and a list is not an object. */
+function typeOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
 }
 
 function scalar(op: OpAst, v: unknown, paths: PathOptions): Tri {
   const bool = (b: boolean): Tri => (b ? 'true' : 'false')
   switch (op.op) {
     case 'equals':
-      return bool(typeof op.value === 'number' ? num(v) === op.value : v === op.value)
-    case 'in':
-      return bool((op.value as unknown[]).some((e) => (typeof e === 'number' ? num(v) === e : v === e)))
+      if (typeOf(v) !== typeOf(op.value) || (typeof v === 'number' && num(v) === undefined)) return 'undecided'
+      return bool(v === op.value)
+    case 'in': {
+      const list = op.value as unknown[]
+      if (!list.some((e) => typeOf(e) === typeOf(v)) || (typeof v === 'number' && num(v) === undefined)) return 'undecided'
+      return bool(list.includes(v))
+    }
+
     case 'gt':
     case 'gte':
     case 'lt':
@@ -146,8 +154,13 @@ function scalar(op: OpAst, v: unknown, paths: PathOptions): Tri {
 
     case 'matches':
       return typeof v === 'string' ? bool(new RegExp(op.value as string, 'u').test(v)) : 'undecided'
-    case 'glob':
-      return typeof v === 'string' ? bool(valueGlob(op.value as string, v)) : 'undecided'
+    case 'glob': {
+      if (typeof v !== 'string') return 'undecided'
+      const pattern = op.value as string
+      if (!pattern.startsWith('/') && pattern !== '~' && !pattern.startsWith('~/')) return bool(valueGlob(pattern, v))
+      const p = normalisePath(v, paths)
+      return p === undefined ? 'undecided' : bool(valueGlob(normalisePathPattern(pattern, paths), p))
+    }
     case 'under':
     case 'not_under': {
       if (typeof v !== 'string') return 'undecided'
