@@ -22,11 +22,11 @@ export function originalSpan(folded: Folded, start: number, end: number, source:
 }
 
 const SPELT_OUT = /(?<![a-z])[a-z][ .*|·_-][a-z][ .*|·_-][a-z](?![a-z])/i
-const LEET = /[a-z][013457@$]|[013457@$][a-z]/i
+const LEET = /[a-z][013457]|[013457][a-z]/i
 const NON_ASCII = /[^\u0000-\u007f]/
 
 const SEPARATORS = new Set([' ', '.', '*', '|', '·', '_', '-'])
-const LEET_LETTERS: Readonly<Record<string, string>> = {'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's'}
+const LEET_LETTERS: Readonly<Record<string, string>> = {'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't'}
 // Built from a string: the class holds variation selectors, which a literal would combine with their neighbours.
 const INVISIBLE = new RegExp(`^[\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\u{e0000}-\\u{e007f}${codeRange(0xe_01_00, 0xe_01_ef)}]$`, 'u')
 

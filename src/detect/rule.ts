@@ -84,6 +84,14 @@ export function words(list: readonly string[]): string {
     .join('|')
 }
 
+/** Like words(), but each single word may be broken up by hyphens or dots (`dis-re-gard`, `i.g.n.o.r.e`). */
+export function brokenWords(list: readonly string[]): string {
+  return [...list]
+    .sort((a, b) => b.length - a.length)
+    .map((word) => (/^[a-z]+$/.test(word) ? [...word].join('[-.]?') : word.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`).replaceAll(' ', String.raw`\s+`)))
+    .join('|')
+}
+
 /** Every pattern a rule registers, for the linear-time test. */
 export const PATTERNS: RegExp[] = []
 

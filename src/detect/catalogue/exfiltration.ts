@@ -5,7 +5,7 @@ export const MODEL_CONTEXT = [
   'your instructions', 'your prompt', 'your context', 'context window', 'the context', 'full context', 'entire context', 'everything you know',
   'everything the user', 'everything above', 'all prior', 'transcript', 'memory', 'memories', 'user data', "the user's data",
   "the user's messages", "the user's files", "the user's emails", "the user's documents", "the user's notes", "the user's prompt",
-  "the user's query", "the user's request", "the user's question", "the user's input", "the user's personal", 'personal data',
+  "the user's query", "the user's last message", "the user's latest message", 'the last user message', "the user's messages", "the user's request", "the user's question", "the user's input", "the user's personal", 'personal data',
   'personal information', 'pii', 'tool outputs', 'tool results', 'results of other tools', 'outputs of other tools', 'responses of other tools',
   'other tool results', 'the whole session', 'session history', 'the last message', 'the previous message', 'every message',
   'each message', 'all files', 'all documents', 'all emails', 'all data', 'all information', 'all details', 'all of this',

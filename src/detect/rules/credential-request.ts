@@ -10,7 +10,7 @@ const meta = {
   description: "Text asking the model to read or hand over keys, tokens, ~/.ssh, .env, cookies or the user's other credentials.",
 } as const
 
-const LEAD = String.raw`(?<![a-z.~/$-])`
+const LEAD = String.raw`(?<![a-z0-9])`
 const TAIL = String.raw`(?![a-z])`
 const STORE = String.raw`(?:${words(CREDENTIAL_STORES)})`
 const HAND_VERBS = PASS_VERBS.filter((verb) => !['set', 'store', 'save', 'write', 'log', 'return', 'report', 'fill', 'populate', 'put', 'add', 'place', 'sync', 'push', 'pipe', 'mirror'].includes(verb))

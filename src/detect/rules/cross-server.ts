@@ -1,6 +1,6 @@
 import type {Hit} from '../finding.js'
 import {originalSpan} from '../fold.js'
-import {isWellKnown, normaliseName} from '../names.js'
+import {isWellKnown, normaliseName, ownNames} from '../names.js'
 import {DEFINITIONS, pattern, phraseHits, type Subject, type TextRule} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
@@ -12,7 +12,7 @@ const meta = {
   description: "A description that tells the model how to use, or not to use, another server's tools (shadowing).",
 } as const
 
-const NAME = String.raw`[\x60'"]?(?<name>[a-z0-9][a-z0-9 .-]{1,48}[a-z0-9])[\x60'"]?`
+const NAME = String.raw`[\x60'"]?(?<name>[a-z0-9][a-z0-9.-]{0,30}(?: [a-z0-9][a-z0-9.-]{0,30}){0,4})[\x60'"]?`
 // Folded text: `_` reads as a space, so `send_email` is "send email" here.
 const REFERENCES = [
     String.raw`(?<![a-z])(?:when|whenever|if|each\s+time|every\s+time|any\s+time|after|before)\s+(?:the\s+user|you|the\s+assistant|the\s+agent|the\s+model|anyone|someone)\s+(?:\w+\s+){0,2}?(?:call|calls|use|uses|invoke|invokes|run|runs|execute|executes|request|requests)\s+(?:the\s+|any\s+|a\s+)?${NAME}(?:\s+(?:tool|function|command))?(?![a-z])`,
@@ -25,15 +25,30 @@ const OTHER_SERVERS = pattern(
   String.raw`(?<![a-z])(?:(?:all|any|every|other|another|different|third[- ]party|external|remaining|competing|built-?in|native|default)\s+(?:other\s+)?(?:mcp\s+)?(?:servers?|tools?|functions?|plugins?|integrations?)(?:'s?)?|(?:tools?|functions?)\s+(?:from|of|provided\s+by|belonging\s+to|on)\s+(?:other|another|different|the\s+[a-z0-9-]{2,20})\s+(?:mcp\s+)?servers?)(?![a-z])[^.!?\n]{0,60}?(?<![a-z])(?:must|should|need\s+to|have\s+to|are\s+required\s+to|are\s+(?:broken|unsafe|deprecated|disabled|compromised|not\s+allowed|forbidden)|is\s+(?:broken|unsafe|deprecated|disabled|compromised|forbidden)|will\s+fail|always|never|first|only\s+after)(?![a-z])`,
 )
 
-/** Not another server's: the tool itself, its own server's tools, or words that are not tool names at all. */
-function ownOrWord(name: string, subject: Subject): boolean {
+/**
+ * Not a tool at all, or the tool itself. A server's own tools are not exempt: honest descriptions
+ * point to them ("call list_files first", "use get_alerts instead"), which these patterns do not
+ * match; "never use X", "instead of X" and "when the user calls X, also…" steer calls whoever owns X.
+ */
+function selfOrWord(name: string, subject: Subject): boolean {
   const normal = normaliseName(name.replaceAll(' ', '_'))
-  const {self, ownTools = []} = subject.context
+  const {self} = subject.context
   if (self && normaliseName(self) === normal) return true
-  if (ownTools.some((tool) => normaliseName(tool) === normal)) return true
-  const other = (subject.context.otherTools ?? []).some(({tool}) => normaliseName(tool) === normal)
-  // Without context, a reference counts when it names a well-known tool or looks like a tool name.
-  return !other && !isWellKnown(normal) && !/[ _.-]/.test(name)
+  const known = (subject.context.otherTools ?? []).some(({tool}) => normaliseName(tool) === normal) || ownNames(subject.context).has(normal)
+  // A reference counts when it names a known or well-known tool, or is spelt like a tool name in the text.
+  return !known && !isWellKnown(normal) && !(/[ _.-]/.test(name) && subject.text.toLowerCase().includes(normal))
+}
+
+/** The longest run of the words after the verb that names a tool ("brave web search tool, always" → "brave web search"). */
+function toolName(words: string, subject: Subject): string | undefined {
+  const parts = words.split(' ')
+  for (let n = parts.length; n > 0; n--) {
+    const name = parts.slice(0, n).join(' ')
+    if (/^(?:this|it|that|them|tool|tools|the|a|an|one|any|all|other)$/.test(parts[0])) return undefined
+    if (!selfOrWord(name, subject)) return name
+  }
+
+  return undefined
 }
 
 export const crossServer: TextRule = {
@@ -41,8 +56,8 @@ export const crossServer: TextRule = {
   check(subject: Subject): Hit[] {
     const hits = REFERENCES.flatMap((reference) =>
       phraseHits(subject, meta, reference, (m) => {
-        const name = m.groups!.name.replace(/\s+(?:tool|function|command)$/, '')
-        if (/^(?:this|it|that|them|tool|tools|the|a|an|one)$/.test(name) || ownOrWord(name, subject)) return undefined
+        const name = toolName(m.groups!.name, subject)
+        if (!name) return undefined
         return `The text tells the model how to use another tool, "${name}": "${excerptOf(m[0])}".`
       }),
     )
@@ -52,7 +67,7 @@ export const crossServer: TextRule = {
       if (hits.length >= 3) break
       const normal = normaliseName(tool)
       if (normal.length < 5 || !normal.includes('_') || normal === normaliseName(subject.context.self ?? '')) continue
-      if ((subject.context.ownTools ?? []).some((own) => normaliseName(own) === normal)) continue
+      if (ownNames(subject.context).has(normal)) continue
       const at = subject.folded.text.indexOf(normal.replaceAll('_', ' '))
       if (at === -1) continue
       const [start, end] = originalSpan(subject.folded, at, at + normal.length, subject.text)

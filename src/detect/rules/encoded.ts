@@ -11,7 +11,7 @@ const meta = {
 } as const
 
 const MAX_DEPTH = 2
-const BASE64 = pattern(String.raw`(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}`)
+const BASE64 = pattern(String.raw`(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}`)
 const HEX = pattern(String.raw`(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){10,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){6,}|(?:0x)?[0-9A-Fa-f]{2}(?:[ :,](?:0x)?[0-9A-Fa-f]{2}){7,}`)
 const TOKEN = pattern(String.raw`\S+`)
 const ENTITY_OR_ESCAPE = pattern(String.raw`&#x?[0-9A-Fa-f]{1,6};?|&[A-Za-z]{2,8};|\\u[0-9A-Fa-f]{4}|\\u\{[0-9A-Fa-f]{1,6}\}`)

@@ -10,11 +10,11 @@ const meta = {
   description: 'Text a client does not show but a model reads: HTML/XML comments, Markdown link-reference comments, elements styled invisible.',
 } as const
 
-const MARKDOWN_COMMENT = pattern(String.raw`^[ \t]{0,3}\[(?://|#|comment|hidden|note|todo|ai)\]:[ \t]{0,8}(?:#|<>)[ \t]{0,8}[("'][^\n]{0,2000}`, 'gim')
+const MARKDOWN_COMMENT = pattern(String.raw`\[(?://|#|comment|hidden|note|todo|ai)\]:[ \t]{0,8}(?:#|<>)[ \t]{0,8}[("'][^\n]{0,2000}`, 'gi')
 const TAG = pattern(String.raw`<[a-z][a-z0-9]{0,20}\s[^<>]{0,400}>`, 'gi')
 const INVISIBLE_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|\shidden(?:\s|>|=|$)|aria-hidden\s*=\s*["']?true|color\s*:\s*(?:white|#fff\b|#ffffff|transparent)/i
 // A directive for a tool (`prettier-ignore`, `markdownlint-disable MD013`) is not prose aimed at anyone.
-const PROSE = /[a-z]{2,}[^a-z]+[a-z]{2,}[^a-z]+[a-z]{2,}/i
+const PROSE = /[a-z]{2,}[\s,.:;]+[a-z]{2,}[\s,.:;]+[a-z]{2,}/i
 
 /** Comments are found with indexOf, not a regular expression: an unclosed `<!--` then costs one pass. */
 function comments(text: string): Array<[number, number]> {

@@ -1,6 +1,6 @@
 import {latinise, skeleton} from '../catalogue/confusables.js'
 import type {Hit} from '../finding.js'
-import {comparedNames, normaliseName} from '../names.js'
+import {normaliseName, sameSkeleton} from '../names.js'
 import {ALL_SURFACES, DEFINITIONS, type DetectContext, type NameRule, pattern, type Subject, type TextRule} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
@@ -42,8 +42,8 @@ export const homoglyphName: NameRule = {
     }
 
     // ASCII look-alikes (`read_fiIe`, `send_emaiI`): the same skeleton as a known name, but not that name.
-    for (const [other, whose] of comparedNames(context)) {
-      if (other !== normal && skeleton(other) === shape) return hit(`The name "${name}" looks like "${other}", ${whose}, but is spelt with different characters.`)
+    for (const other of sameSkeleton(context, shape)) {
+      if (other.name !== normal && other.skeleton === shape) return hit(`The name "${name}" looks like "${other.name}", ${other.whose}, but is spelt with different characters.`)
     }
 
     return []

@@ -1,5 +1,5 @@
 import {FOREIGN_OVERRIDES, INSTRUCTION_NOUNS, QUALIFIERS, SET_ASIDE_VERBS, TAKEOVER, VOID_WORDS, WEAK_NOUNS} from '../catalogue/override-phrases.js'
-import {ALL_SURFACES, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
+import {ALL_SURFACES, brokenWords, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
 const meta = {
@@ -16,7 +16,7 @@ const QUALIFIER = new RegExp(String.raw`\b(?:${words(QUALIFIERS)})\b`)
 // A verb of setting aside, then within the same clause an instruction noun. The gap is bounded and
 // cannot hold a sentence end, so each verb costs at most a few dozen steps.
 const SET_ASIDE = pattern(
-  String.raw`(?<![a-z])(?:please\s+|kindly\s+|now\s+|just\s+|simply\s+|you\s+(?:must|should|can|may|need\s+to|have\s+to)\s+|be\s+sure\s+to\s+|feel\s+free\s+to\s+)?(?:${words(SET_ASIDE_VERBS)})(?![a-z])(?<gap>[^.!?;\n]{0,60}?)(?<![a-z])(?<noun>${words([...INSTRUCTION_NOUNS, ...WEAK_NOUNS])})(?![a-z])`,
+  String.raw`(?<![a-z])(?:please\s+|kindly\s+|now\s+|just\s+|simply\s+|you\s+(?:must|should|can|may|need\s+to|have\s+to)\s+|be\s+sure\s+to\s+|feel\s+free\s+to\s+)?(?:${brokenWords(SET_ASIDE_VERBS)})(?![a-z])(?<gap>[^.!?;\n]{0,60}?)(?<![a-z])(?<noun>${words([...INSTRUCTION_NOUNS, ...WEAK_NOUNS])})(?![a-z])`,
 )
 const VOIDED = pattern(
   String.raw`(?<![a-z])(?:${words(QUALIFIERS)})\s+(?:[a-z'-]{1,20}\s+){0,2}?(?:${words([...INSTRUCTION_NOUNS, 'rules', 'prompts', 'prompt', 'directions', 'orders'])})(?![a-z])[^.!?\n]{0,40}?(?<![a-z])(?:${words(VOID_WORDS)})(?![a-z])`,

@@ -9,7 +9,7 @@ const meta = {
   description: 'A long run of blank lines or spaces that pushes the text after it out of the part a client shows.',
 } as const
 
-const RUN = pattern(String.raw`[\s\u2800\u3164\uffa0\u115f\u1160]{24,}`)
+const RUN = pattern(String.raw`[\s\u2800\u3164\uffa0\u115f\u1160]{6,}`)
 // Blank characters that are not ordinary spaces (braille blank, hangul fillers, ideographic and typographic spaces).
 const UNUSUAL_BLANK = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u2800\u3000\u3164\uffa0\u115f\u1160]/g
 

@@ -32,12 +32,12 @@ export const typosquatName: NameRule = {
   check(name: string, context: DetectContext): Hit[] {
     const normal = normaliseName(name)
     if (normal.length < 4 || !misspelt(normal)) return []
-    const own = new Set((context.ownTools ?? []).map(normaliseName))
-    for (const [other, whose] of comparedNames(context)) {
-      if (other === normal || own.has(other) || variant(normal, other)) continue
+    for (const {name: other, whose} of comparedNames(context)) {
       const limit = other.length >= 12 ? 2 : other.length >= 5 ? 1 : 0
-      if (limit === 0) continue
-      if (editDistance(normal, other, limit) <= limit) {
+      if (limit === 0 || Math.abs(other.length - normal.length) > limit || other === normal) continue
+      // A misspelling keeps the start or the end of the name it imitates: a cheap test before the distance.
+      if (other.charCodeAt(0) !== normal.charCodeAt(0) && !other.endsWith(normal.slice(-3))) continue
+      if (editDistance(normal, other, limit) <= limit && !variant(normal, other)) {
         return [{rule: meta.id, technique: meta.technique, severity: meta.severity, message: `The name "${name}" is a near-miss of "${other}", ${whose}: a typosquat would catch calls meant for it.`, start: 0, end: name.length}]
       }
     }
