@@ -48,7 +48,7 @@ export const VOID_WORDS = [
 /** Other languages: "ignore/forget" near "previous/all instructions". Lower case; checked on the folded text. */
 export const FOREIGN_OVERRIDES = [
   // Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish, Swedish
-  String.raw`\b(?:ignora|ignore|ignoren|ignorad|olvida|olvide|olvidad|descarta|omite|desconsidere|esqueça|esquece|dimentica|trascura|ignorez|oubliez|oublie|ignorier(?:e|en)?|vergiss|vergessen sie|missachte|negeer|vergeet|zignoruj|zapomnij|pomiń|görmezden gel|unut|ignorera|glöm)\b[^.!?\n]{0,40}?\b(?:instrucciones|indicaciones|instruções|instrucoes|orientações|istruzioni|indicazioni|consignes|instructions|directives|anweisungen|instruktionen|vorgaben|richtlijnen|instructies|aanwijzingen|instrukcje|polecenia|wskazówki|talimatları|talimatlar|komutları|instruktioner)\b`,
+  String.raw`\b(?:ignora|ignore|ignoren|ignorad|olvida|olvide|olvidad|descarta|omite|desconsidere|esqueça|esquece|dimentica|trascura|ignorez|oubliez|oublie|négligez|negligez|néglige|ne\s+tenez\s+pas\s+compte\s+des|no\s+hagas\s+caso\s+a|beachte\s+nicht|ignorier(?:e|en)?|vergiss|vergessen sie|missachte|negeer|vergeet|zignoruj|zapomnij|pomiń|görmezden gel|unut|ignorera|glöm)\b[^.!?\n]{0,40}?\b(?:instrucciones|indicaciones|instruções|instrucoes|orientações|istruzioni|indicazioni|consignes|instructions|directives|anweisungen|instruktionen|vorgaben|richtlijnen|instructies|aanwijzingen|instrukcje|polecenia|wskazówki|talimatları|talimatlar|komutları|instruktioner|règles|regeln|reglas|regole)\b`,
   // Russian, Ukrainian
   String.raw`(?:игнорируй|игнорируйте|проигнорируй|забудь|забудьте|не обращай внимания на|не обращайте внимания на|ігноруй|забудь)[^.!?\n]{0,40}?(?:инструкци|указани|правил|інструкці|вказівк)`,
   // Chinese, Japanese, Korean
@@ -57,8 +57,11 @@ export const FOREIGN_OVERRIDES = [
   String.raw`(?:تجاهل|انس)[^.!?\n]{0,40}?(?:التعليمات|الأوامر|التوجيهات)|(?:अनदेखा|भूल)[^.!?\n]{0,40}?(?:निर्देश)|(?:निर्देशों|निर्देश)[^.!?\n]{0,40}?(?:अनदेखा|भूल)`,
 ]
 
-/** Sentences that install new instructions over the old ones. */
+/** Sentences that install new instructions over the old ones, or grant what only the user can grant. */
 export const TAKEOVER = [
+  String.raw`\b(?:the\s+)?user\s+(?:has\s+)?(?:already\s+|pre-?)(?:agreed|approved|consented|authori[sz]ed|confirmed)`,
+  String.raw`\b(?:never|don't|do\s+not|no\s+need\s+to)\s+ask\s+(?:the\s+user\s+)?(?:for\s+(?:permission|confirmation|approval|consent)|before)`,
+  String.raw`\bskip\s+(?:all\s+|every\s+|any\s+)?(?:user\s+)?(?:confirmations?|approvals?|permission\s+checks?)\s+(?:from\s+now\s+on|always|for\s+(?:all|every|this))`,
   String.raw`\b(?:these|the following|this tool'?s|my|new|updated|real|actual|true|revised|latest)\s+(?:instructions|directives|rules|guidelines|guidance|orders)\s+(?:take|have|get)\s+(?:absolute\s+|full\s+|top\s+)?(?:precedence|priority)`,
   String.raw`\b(?:take|takes|have|has)\s+(?:absolute\s+|full\s+|top\s+|the\s+highest\s+)?(?:precedence|priority)\s+over\s+(?:all|any|every|your|the|other|previous|prior|earlier|system|safety|user)`,
   String.raw`\b(?:supersedes?|overrides?|overrules?|replaces?|trumps?|outranks?)\s+(?:all|any|every|your|the|other|previous|prior|earlier|existing)\s+(?:other\s+|previous\s+|prior\s+|earlier\s+|system\s+)?(?:instructions|directives|guidelines|guidance|rules|prompts?|system prompts?|orders|policies)`,

@@ -18,6 +18,7 @@ const CONCEAL = pattern(
     String.raw`(?<![a-z])(?:keep|hide)\s+(?:it|(?:this|these|that|the)(?:\s+[a-z]{2,20})?)\s+(?:hidden\s+|secret\s+|private\s+|confidential\s+)?from\s+${PERSON}`,
     String.raw`(?<![a-z])(?:the\s+)?(?:user|human|person)\s+(?:must|should|need|needs|does|will|is)\s*(?:not|never|n't)\s+(?:to\s+)?(?:know|see|notice|find\s+out|be\s+told|be\s+informed|learn|be\s+aware|be\s+shown|be\s+bothered)`,
     String.raw`(?<![a-z])(?:silently|quietly|secretly|covertly|discreetly|invisibly|stealthily|surreptitiously)\s+(?:also\s+)?(?:send|copy|include|add|read|forward|upload|append|pass|attach|call|run|execute|post|transmit|collect|save|store|write|cc|bcc|share|fetch|invoke)\b`,
+    String.raw`(?<![a-z])(?:user|human|person)\s+(?:never|not|won't|will\s+not)\s+(?:ever\s+)?(?:finds?\s+out|knows?|sees?|notices?|learns?|realis|realiz)`,
     String.raw`(?<![a-z])(?:this|it|the\s+following)(?:\s+(?:part|step|call|action|request|line|section))?\s+(?:is|stays|remains|must\s+remain|should\s+remain|must\s+stay)\s+(?:invisible|hidden|secret|confidential)\s+(?:to|from)\s+${PERSON}`,
     String.raw`(?<![a-z])(?:this\s+is\s+)?(?:an?\s+)?(?:implementation|internal)\s+detail[^.!?\n]{0,30}?(?:not|never)\s+(?:worth\s+)?(?:mention|tell|show|surfac)`,
   ].join('|'),

@@ -17,7 +17,7 @@ const HAND_VERBS = PASS_VERBS.filter((verb) => !['set', 'store', 'save', 'write'
 const VERB = String.raw`(?:${words([...new Set([...TAKE_VERBS, ...HAND_VERBS])])})`
 const OWNED = String.raw`(?:${words(OTHER_OWNER)})\s+(?:[a-z0-9-]{1,20}\s+){0,2}?(?:${words(CREDENTIAL_WORDS)})`
 // `OPENAI_API_KEY`, `$GITHUB_TOKEN` (folded: "openai api key"), "the value of the x token".
-const NAMED = String.raw`(?:\$[a-z][a-z0-9 ]{1,40}|(?:the\s+)?value\s+of\s+(?:the\s+)?[a-z0-9 ]{1,30}?)(?:api key|token|secret|password|access key|key)`
+const NAMED = String.raw`(?:\$[a-z][a-z0-9 ]{1,40}|(?:the\s+)?value\s+of\s+(?:the\s+)?[a-z0-9 ]{1,30}?)(?:api key|token|secret|password|access key|key)|(?:the\s+)?[a-z0-9]{2,20}\s+(?:api\s+key|token|secret|password|access\s+key)\s+(?:value|variable|env\s+var)`
 
 const REQUEST = pattern(String.raw`${LEAD}(?<verb>${VERB})${TAIL}[^.!?\n]{0,60}?${LEAD}(?<what>${STORE}|${OWNED}|${NAMED})${TAIL}`)
 

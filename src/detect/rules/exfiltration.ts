@@ -24,6 +24,10 @@ const LINK_SMUGGLE = pattern(String.raw`!?\[[^\]\n]{0,100}\]\(\s{0,3}https?://[^
 const CARBON_COPY = pattern(
   String.raw`${LEAD}(?:bcc|cc|blind[ -]copy|blind[ -]carbon[ -]copy|copy|forward)${TAIL}[^.!?\n]{0,40}?${LEAD}(?:all|every|each|any)\s+(?:outgoing\s+|sent\s+|incoming\s+|future\s+)?(?:emails?|messages?|mails?|replies)${TAIL}|${LEAD}(?:always|also|silently|automatically)\s+(?:add|include|bcc|cc)\s+[^.!?\n]{0,40}?(?:as|in)\s+(?:a\s+)?(?:bcc|cc)\b|${LEAD}(?:bcc|cc)\s*:?\s*[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}\.[a-z.]{2,20}`,
 )
+// "Also post the text to https://…": a side trip to a literal address, whatever is sent.
+const ALSO_SEND = pattern(
+  String.raw`${LEAD}(?:also|additionally|always|secretly|then|afterwards|quietly)\s+(?:${words(['send', 'post', 'upload', 'forward', 'transmit', 'email', 'mail', 'submit', 'copy', 'relay', 'mirror', 'leak', 'exfiltrate', 'report', 'push'])})${TAIL}[^.!?\n]{0,80}?(?:https?://|${LEAD}[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}\.[a-z]{2,})`,
+)
 const ENCODE_AND_SEND = pattern(
   String.raw`${LEAD}(?:base64|base-64|hex|rot13|url)[- ]?(?:encode|encoded|encoding)\b[^.!?\n]{0,60}?\b(?:and|then)\s+(?:append|add|include|put|send|attach|place|pass|embed|insert)\b|${LEAD}(?:append|add|include|embed|insert|encode)\b[^.!?\n]{0,60}?\b(?:to|in|into)\s+(?:the\s+)?(?:url|query\s+string|image\s+url|link|markdown\s+image|image\s+link|dns\s+(?:name|query|lookup)|subdomain)\b`,
 )
@@ -49,6 +53,7 @@ export const exfiltration: TextRule = {
       ...phraseHits(subject, meta, SIDE_CHANNEL, (m) => `The text asks for the conversation or the model's instructions, a side channel out: "${excerptOf(m[0])}".`),
       ...(text.includes('](') ? phraseHits(subject, meta, LINK_SMUGGLE, (m) => `A link with a placeholder in its address would carry data out when the client loads it: "${excerptOf(m[0])}".`) : []),
       ...phraseHits(subject, meta, CARBON_COPY, (m) => `The text tells the model to copy messages to someone else: "${excerptOf(m[0])}".`),
+      ...phraseHits(subject, meta, ALSO_SEND, (m) => `The text tells the model to send a copy to an outside address: "${excerptOf(m[0])}".`),
       ...phraseHits(subject, meta, ENCODE_AND_SEND, (m) => `The text tells the model to encode data and smuggle it out: "${excerptOf(m[0])}".`),
     ]
   },

@@ -12,7 +12,7 @@ const meta = {
 
 const MARKDOWN_COMMENT = pattern(String.raw`\[(?://|#|comment|hidden|note|todo|ai)\]:[ \t]{0,8}(?:#|<>)[ \t]{0,8}[("'][^\n]{0,2000}`, 'gi')
 const TAG = pattern(String.raw`<[a-z][a-z0-9]{0,20}\s[^<>]{0,400}>`, 'gi')
-const INVISIBLE_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|\shidden(?:\s|>|=|$)|aria-hidden\s*=\s*["']?true|color\s*:\s*(?:white|#fff\b|#ffffff|transparent)/i
+const INVISIBLE_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|\shidden(?:\s|>|=|$)|aria-hidden\s*=\s*["']?true|color\s*[:=]\s*["']?(?:white|#fff\b|#ffffff|transparent)/i
 // A directive for a tool (`prettier-ignore`, `markdownlint-disable MD013`) is not prose aimed at anyone.
 const PROSE = /[a-z]{2,}[\s,.:;]+[a-z]{2,}[\s,.:;]+[a-z]{2,}/i
 

@@ -21,6 +21,7 @@ const SET_ASIDE = pattern(
 const VOIDED = pattern(
   String.raw`(?<![a-z])(?:${words(QUALIFIERS)})\s+(?:[a-z'-]{1,20}\s+){0,2}?(?:${words([...INSTRUCTION_NOUNS, 'rules', 'prompts', 'prompt', 'directions', 'orders'])})(?![a-z])[^.!?\n]{0,40}?(?<![a-z])(?:${words(VOID_WORDS)})(?![a-z])`,
 )
+const TRAILING_QUALIFIER = /^\s*(?:you\s+(?:were|have\s+been|'ve\s+been|got)\s+(?:given|told|taught)|(?:from|given|set)\s+(?:before|earlier|above|at\s+the\s+start)|(?:above|before|so\s+far|until\s+now)\b)/
 const TAKEOVER_PATTERN = pattern(TAKEOVER.join('|'))
 const FOREIGN = pattern(FOREIGN_OVERRIDES.join('|'), 'gu')
 
@@ -31,7 +32,9 @@ export const override: TextRule = {
     return [
       ...phraseHits(subject, meta, SET_ASIDE, (m) => {
         const noun = m.groups!.noun.replaceAll(/\s+/g, ' ')
-        return STRONG.test(noun) || QUALIFIER.test(m[0]) ? said(m) : undefined
+        // "the rules you were given", "the guidance from before": the qualifier may follow the noun.
+        const after = subject.folded.text.slice(m.index + m[0].length, m.index + m[0].length + 30)
+        return STRONG.test(noun) || QUALIFIER.test(m[0]) || TRAILING_QUALIFIER.test(after) ? said(m) : undefined
       }),
       ...phraseHits(subject, meta, VOIDED, (m) => `The text declares the model's earlier instructions void: "${excerptOf(m[0])}".`),
       ...phraseHits(subject, meta, TAKEOVER_PATTERN, (m) => `The text tries to replace the model's instructions with its own: "${excerptOf(m[0])}".`),
