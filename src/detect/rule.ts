@@ -57,8 +57,9 @@ export function subjectOf(text: string, surface: Surface, context: DetectContext
  * refuse a match (return undefined) or word the message from it. Every pattern given here is
  * global and linear-time (see test/unit/detect/linear.test.ts).
  */
-export function phraseHits(subject: Subject, meta: RuleMeta, pattern: RegExp, judge: (match: RegExpExecArray) => string | undefined, limit = 3): Hit[] {
+export function phraseHits(subject: Subject, meta: RuleMeta, pattern: RegExp | undefined, judge: (match: RegExpExecArray) => string | undefined, limit = 3): Hit[] {
   const hits: Hit[] = []
+  if (!pattern) return hits
   pattern.lastIndex = 0
   for (let match = pattern.exec(subject.folded.text); match; match = pattern.exec(subject.folded.text)) {
     if (match[0].length === 0) {

@@ -69,8 +69,17 @@ function decodeEntities(text: string): string {
 }
 
 function rot13(text: string): string {
-  return text.replaceAll(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97))
+  const out = Buffer.from(text, 'latin1')
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]
+    if (c >= 97 && c <= 122) out[i] = ((c - 97 + 13) % 26) + 97
+  }
+
+  return out.toString('latin1')
 }
+
+// ROT13 hides a sentence or two in a definition; judging a large result twice over is not worth it.
+const ROT13_MAX = 16 * 1024
 
 export const encoded: TextRule = {
   meta,
@@ -127,8 +136,8 @@ export const encoded: TextRule = {
       }
     }
 
-    const turned = rot13(subject.folded.text)
-    if (ROT13_HINT.test(turned)) {
+    const turned = subject.folded.text.length <= ROT13_MAX ? rot13(subject.folded.text) : ''
+    if (turned && ROT13_HINT.test(turned)) {
       const found = inner(turned).filter((h) => PROSE_TECHNIQUES.has(h.technique))
       if (found.length > 0) {
         // The folded and the turned text share offsets, so the inner span maps back through the fold.

@@ -37,12 +37,14 @@ const OUTSIDE =
 // Or into a parameter of a call, where the server reads it.
 const PARAMETER = /\b(?:parameter|param|field|argument|arg|property|metadata)\b/
 
+const CONTEXT_GATE = /conversation|chat|message|histor|prompt|instruction|context|transcript|memor|user|data|information|detail|file|document|email|environment|env|credential|key|secret|token|password|cookie|content|code|repositor|contact|address|brows|location|result|output|response|answer|quer|search|everything|session|pii/
+
 export const exfiltration: TextRule = {
   meta,
   check(subject: Subject) {
     const text = subject.folded.text
     return [
-      ...phraseHits(subject, meta, SEND, (m) => {
+      ...phraseHits(subject, meta, CONTEXT_GATE.test(text) ? SEND : undefined, (m) => {
         const what = m.groups!.what.replaceAll(/\s+/g, ' ')
         const end = m.index + m[0].length
         const after = text.slice(end, end + 120)
