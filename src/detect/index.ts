@@ -88,16 +88,11 @@ export function detectFields(fields: readonly Field[], surface: Surface, context
   return findings
 }
 
+/** The field an offset of the joined text falls in (a definition has a handful of fields: a scan is enough). */
 function fieldAt(starts: readonly number[], offset: number): number {
-  let low = 0
-  let high = starts.length - 1
-  while (low < high) {
-    const mid = (low + high + 1) >> 1
-    if (starts[mid] <= offset) low = mid
-    else high = mid - 1
-  }
-
-  return low
+  let index = 0
+  while (index + 1 < starts.length && starts[index + 1] <= offset) index++
+  return index
 }
 
 /** A tool definition: name, title, description, every string of its schemas, annotations. */
