@@ -1,61 +1,17 @@
 import {isInterpolated, redactValue} from './redact.js'
 import {mapPieces} from './windows.js'
 
-/**
- * One well-known credential format. Patterns are written without flags (they are compiled with `gd`
- * added) and must stay linear: every one starts with a literal prefix behind a look-behind that allows
- * a single start per run of token characters, and repeats only character classes.
- */
-export interface SecretFormat {
-  kind: string
-  /** When the pattern has a `secret` named group, only that part is the secret (`Bearer <secret>`). */
-  pattern: RegExp
-  /** The prefix also occurs in ordinary words (`sk-learn`, `Bearer authentication`): demand a random-looking body. */
-  random?: boolean
-  /** Literal text every match contains: a format whose hints are all absent is skipped (large texts). */
-  hints: readonly string[]
-}
+import {SECRET_FORMATS} from './secret-formats.js'
+
+export {SECRET_FORMATS, type SecretFormat} from './secret-formats.js'
 
 export interface SecretHit {
   kind: string
   /** The value with every secret part replaced by its redacted form. */
   redacted: string
+  /** The first secret's format carries a checksum and the secret passes it. */
+  verified?: boolean
 }
-
-// No token character before the match: one candidate start per run, and no match inside a longer word.
-const B = String.raw`(?<![A-Za-z0-9_-])`
-
-export const SECRET_FORMATS: readonly SecretFormat[] = [
-  {
-    hints: ['-----BEGIN'],
-    kind: 'private-key',
-    // The body (base64, `Proc-Type: 4,ENCRYPTED` headers, escaped `\n`) up to and with the END line;
-    // a single dash never starts a run of five, so each character is consumed once.
-    pattern:
-      /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\s\\:,.]|-(?!----))*(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?/,
-  },
-  {hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], kind: 'github-token', pattern: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{30,}`)},
-  {hints: ['github_pat_'], kind: 'github-token', pattern: new RegExp(`${B}github_pat_[A-Za-z0-9_]{40,}`)},
-  {hints: ['glpat-'], kind: 'gitlab-token', pattern: new RegExp(`${B}glpat-[A-Za-z0-9_-]{20,}`)},
-  {hints: ['xox'], kind: 'slack-token', pattern: new RegExp(`${B}xox[abprs]-[A-Za-z0-9-]{10,}`)},
-  {hints: ['hooks.slack.com'], kind: 'slack-webhook', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9_/-]{20,})/},
-  {hints: ['AKIA', 'ASIA'], kind: 'aws-access-key-id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/},
-  {hints: ['sk-ant-'], kind: 'anthropic-api-key', pattern: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{20,}`)},
-  {hints: ['sk-'], kind: 'openai-api-key', pattern: new RegExp(`${B}sk-(?!ant-)[A-Za-z0-9_-]{20,}`), random: true},
-  {hints: ['AIza'], kind: 'google-api-key', pattern: new RegExp(`${B}AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`)},
-  {hints: ['k_live_'], kind: 'stripe-secret-key', pattern: new RegExp(`${B}[rs]k_live_[A-Za-z0-9]{16,}`)},
-  {hints: ['gsk_'], kind: 'groq-api-key', pattern: new RegExp(`${B}gsk_[A-Za-z0-9]{20,}`)},
-  {hints: ['hf_'], kind: 'huggingface-token', pattern: new RegExp(`${B}hf_[A-Za-z0-9]{30,}`), random: true},
-  {hints: ['npm_'], kind: 'npm-token', pattern: new RegExp(`${B}npm_[A-Za-z0-9]{36,}`)},
-  {hints: ['eyJ'], kind: 'jwt', pattern: new RegExp(`${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*`)},
-  {hints: ['earer'], kind: 'bearer-token', pattern: new RegExp(`${B}[Bb]earer[ \\t]+(?<secret>[A-Za-z0-9._~+/-]{8,}=*)`), random: true},
-  {hints: ['asic'], kind: 'basic-auth', pattern: new RegExp(`${B}[Bb]asic[ \\t]+(?<secret>[A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])`), random: true},
-  {
-    hints: ['://'],
-    kind: 'url-credentials',
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/?#@"'<>]{0,256}:(?<secret>[^\s/?#@"'<>]{1,256})@/,
-  },
-]
 
 const COMPILED = SECRET_FORMATS.map((format) => ({
   ...format,
@@ -184,6 +140,7 @@ interface Range {
   start: number
   end: number
   kind: string
+  verified?: boolean
 }
 
 /** Where in `value` (held under `name`) the secret part sits, if the name makes the value one. */
@@ -209,7 +166,7 @@ function formatRanges(text: string): Range[] {
       const secret = text.slice(start, end)
       if (isPlaceholder(secret) || isInterpolated(secret)) continue
       if (format.random && !looksRandom(secret.replace(/^(?:sk-(?:proj-|svcacct-|admin-)?|hf_)/, ''))) continue
-      ranges.push({start, end, kind: format.kind})
+      ranges.push({start, end, kind: format.kind, ...(format.verify && {verified: format.verify(secret)})})
     }
   }
 
@@ -346,7 +303,7 @@ export function detectSecret(value: string, keyName?: string): SecretHit | undef
 
   if (ranges.length === 0) return undefined
   const first = ranges.reduce((a, b) => (b.start < a.start ? b : a))
-  return {kind: first.kind, redacted: applyRanges(value, ranges)}
+  return {kind: first.kind, redacted: applyRanges(value, ranges), ...(first.verified !== undefined && {verified: first.verified})}
 }
 
 /** Free text (a joined command line, a URL, a tool result) with every detected secret redacted. */

@@ -4,7 +4,7 @@
  * boundary costs nothing as long as pieces overlap (scanning) or end at white space (rewriting).
  */
 export const WINDOW = 64 * 1024
-const OVERLAP = 4 * 1024
+export const OVERLAP = 4 * 1024
 
 /** Overlapping pieces, for read-only scanning. */
 export function* scanWindows(text: string): Generator<string> {

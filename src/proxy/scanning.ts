@@ -1,22 +1,16 @@
-import {scanText, type TextFinding} from '../detect/injection.js'
+import {detectResult, detectTools} from '../detect/index.js'
+import {type TextFinding, textFinding} from '../detect/injection.js'
 import {redactText} from '../detect/secrets.js'
 import type {ToolDefinition} from './pins.js'
 
-/** Poisoning signs in tool definitions: the description and every string in the input schema. */
+/** Poisoning signs in tool definitions (the detector reads every field; the server's tools are each other's context). */
 export function scanTools(tools: readonly ToolDefinition[]): Array<{tool: string; findings: TextFinding[]}> {
-  const out: Array<{tool: string; findings: TextFinding[]}> = []
-  for (const tool of tools) {
-    const text = [tool.title, tool.description, ...stringsIn(tool.inputSchema)].filter(Boolean).join('\n')
-    const findings = scanText(text)
-    if (findings.length > 0) out.push({tool: tool.name, findings})
-  }
-
-  return out
+  return detectTools(tools as unknown as Array<Record<string, unknown>>).map(({tool, findings}) => ({tool, findings: findings.map(textFinding)}))
 }
 
 /** Injection signs in the text a tool result puts before the model. */
 export function scanResult(result: Record<string, unknown>): TextFinding[] {
-  return scanText(stringsIn(result).join('\n'))
+  return detectResult(result).map(textFinding)
 }
 
 /**
@@ -51,14 +45,4 @@ export function redactResult(result: Record<string, unknown>): {result: Record<s
   }
 
   return {result: walk(result) as Record<string, unknown>, count}
-}
-
-function stringsIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value)
-  else if (Array.isArray(value)) for (const item of value) stringsIn(item, out)
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) if (key !== 'data' && key !== 'blob') stringsIn(item, out)
-  }
-
-  return out
 }

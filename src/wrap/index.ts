@@ -8,6 +8,7 @@ import {ConfigSyntaxError, parseConfig, type ConfigDocument, type ConfigFormat, 
 import {applyConfigEdits, type ConfigEdit, replaceSpan, spanText, UnsupportedEditError} from '../config/edit.js'
 import {sha256} from '../digest.js'
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
+import {redactText} from '../detect/secrets.js'
 import {VERSION} from '../version.js'
 import {commitFile, readSnapshot, type Snapshot, withFileLock} from './files.js'
 import {proxyArgv} from './launch.js'
@@ -96,8 +97,9 @@ function failed(target: Target, error: unknown): FileOutcome {
   }
 }
 
+/** The diff a person sees: its context lines hold the config's `env` and headers, so secrets in it are redacted. */
 function unifiedDiff(file: string, before: string, after: string): string {
-  return createTwoFilesPatch(file, file, before, after, 'current', 'after agentgov', {context: 3})
+  return redactText(createTwoFilesPatch(file, file, before, after, 'current', 'after agentgov', {context: 3}))
 }
 
 // ---------------------------------------------------------------------------------------------

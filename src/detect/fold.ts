@@ -1,0 +1,143 @@
+import {CONFUSABLES} from './catalogue/confusables.js'
+
+/**
+ * Text as the phrase rules read it: lower case, `_` as a space, invisible characters dropped,
+ * look-alike letters inside Latin words mapped to Latin (`ignоre` with a Cyrillic `о`), letters
+ * spelt out one by one joined again (`i g n o r e`, `I-G-N-O-R-E`), and digits used as letters
+ * read as letters (`1gn0re`). `map[i]` is the offset in the original text of folded character `i`,
+ * so a match in the folded text is reported on the original span.
+ */
+export interface Folded {
+  text: string
+  /** Undefined when folding changed no offsets (the common case). */
+  map?: Int32Array
+}
+
+export function originalSpan(folded: Folded, start: number, end: number, source: string): [number, number] {
+  if (!folded.map) return [start, end]
+  const from = folded.map[start] ?? source.length
+  const last = folded.map[Math.max(start, end - 1)] ?? source.length - 1
+  const lastCode = source.codePointAt(last) ?? 0
+  return [from, Math.min(source.length, last + (lastCode > 0xff_ff ? 2 : 1))]
+}
+
+const SPELT_OUT = /(?<![a-z])[a-z][ .*|·_-][a-z][ .*|·_-][a-z](?![a-z])/i
+const LEET = /[a-z][013457]|[013457][a-z]/i
+const NON_ASCII = /[^\u0000-\u007f]/
+
+const SEPARATORS = new Set([' ', '.', '*', '|', '·', '_', '-'])
+const LEET_LETTERS: Readonly<Record<string, string>> = {'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't'}
+// Built from a string: the class holds variation selectors, which a literal would combine with their neighbours.
+const INVISIBLE = new RegExp(`^[\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\u{e0000}-\\u{e007f}${codeRange(0xe_01_00, 0xe_01_ef)}]$`, 'u')
+
+/** `\u{a}-\u{b}` for a character class (computed, so no literal holds the selectors). */
+export function codeRange(from: number, to: number): string {
+  return `\\u{${from.toString(16)}}-\\u{${to.toString(16)}}`
+}
+
+export function fold(source: string): Folded {
+  const lower = source.toLowerCase()
+  const plain = !NON_ASCII.test(source) && !SPELT_OUT.test(source) && !LEET.test(source)
+  if (plain) return {text: lower.replaceAll('_', ' ')}
+  const chars: string[] = []
+  const map: number[] = []
+  let i = 0
+  for (const char of source) {
+    if (!INVISIBLE.test(char)) {
+      chars.push(char)
+      map.push(i)
+    }
+
+    i += char.length
+  }
+
+  mapLookAlikes(chars)
+  const joined = joinSpeltOut(chars, map)
+  readLeet(joined.chars)
+  // A lower-cased character may take two code units (`İ`): the map follows every unit.
+  const units: number[] = []
+  for (const [j, char] of joined.chars.entries()) for (let u = 0; u < char.length; u++) units.push(joined.map[j])
+  return {text: joined.chars.join('').replaceAll('_', ' '), map: Int32Array.from(units)}
+}
+
+const LETTER = /\p{L}/u
+const ASCII_LETTER = /[a-z]/
+
+/** Inside a word that has a Latin letter (or is made only of look-alikes), look-alikes become Latin. */
+function mapLookAlikes(chars: string[]): void {
+  let start = 0
+  while (start < chars.length) {
+    if (!LETTER.test(chars[start])) {
+      chars[start] = chars[start].toLowerCase()
+      start++
+      continue
+    }
+
+    let end = start
+    let latin = false
+    let allConfusable = true
+    while (end < chars.length && LETTER.test(chars[end])) {
+      const lower = chars[end].toLowerCase()
+      if (ASCII_LETTER.test(lower)) latin = true
+      else if (!(chars[end] in CONFUSABLES)) allConfusable = false
+      end++
+    }
+
+    for (let k = start; k < end; k++) {
+      const mapped = (latin || allConfusable) && chars[k] in CONFUSABLES ? CONFUSABLES[chars[k]] : undefined
+      chars[k] = mapped ?? fullwidth(chars[k]).toLowerCase()
+    }
+
+    start = end
+  }
+}
+
+function fullwidth(char: string): string {
+  const code = char.codePointAt(0)!
+  if (code >= 0xff_01 && code <= 0xff_5e) return String.fromCodePoint(code - 0xfe_e0)
+  if (code >= 0x1_d4_00 && code <= 0x1_d7_ff) return char.normalize('NFKC')
+  return char
+}
+
+const isLetter = (char: string | undefined): boolean => char !== undefined && ASCII_LETTER.test(char)
+
+/** `i g n o r e` → `ignore`: three or more single letters, each followed by one separator. */
+function joinSpeltOut(chars: string[], map: number[]): {chars: string[]; map: number[]} {
+  const outChars: string[] = []
+  const outMap: number[] = []
+  let k = 0
+  while (k < chars.length) {
+    if (isLetter(chars[k]) && !isLetter(chars[k - 1])) {
+      let end = k
+      let letters = 1
+      while (SEPARATORS.has(chars[end + 1]) && isLetter(chars[end + 2]) && !isLetter(chars[end + 3])) {
+        end += 2
+        letters++
+      }
+
+      if (letters >= 3) {
+        for (let j = k; j <= end; j += 2) {
+          outChars.push(chars[j])
+          outMap.push(map[j])
+        }
+
+        k = end + 1
+        continue
+      }
+    }
+
+    outChars.push(chars[k])
+    outMap.push(map[k])
+    k++
+  }
+
+  return {chars: outChars, map: outMap}
+}
+
+/** Digits and signs between letters read as the letters they stand for (`pr3vi0us`). */
+function readLeet(chars: string[]): void {
+  for (let k = 0; k < chars.length; k++) {
+    const as = LEET_LETTERS[chars[k]]
+    if (as && (isLetter(chars[k - 1]) || isLetter(chars[k + 1])) && (isLetter(chars[k - 1]) || isLetter(chars[k + 2]))) chars[k] = as
+  }
+}
