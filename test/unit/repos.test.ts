@@ -9,7 +9,7 @@ import {redactValue} from '../../src/detect/redact.js'
 import {NPM_FRAMEWORKS, PYPI_FRAMEWORKS} from '../../src/discovery/frameworks.js'
 import {isPlaceholder, providerOfValue} from '../../src/discovery/provider-keys.js'
 import {type RepoScanResult, scanRepositories} from '../../src/discovery/repos.js'
-import type {RepositoryRecord} from '../../src/discovery/types.js'
+import type {EvidenceRecord, FrameworkRecord, RepositoryRecord} from '../../src/discovery/types.js'
 import {FIXTURES} from '../helpers/clients.js'
 
 /** A small catalogue of its own, so these tests do not depend on which adapters exist yet. */
@@ -63,12 +63,14 @@ function repo(scan: RepoScanResult, path: string): RepositoryRecord {
   return found
 }
 
-function frameworks(record: RepositoryRecord): string[] {
-  return record.frameworks.map((f) => `${f.framework}:${f.evidence}`).sort()
+/** `framework:kind` once per kind of evidence the repository holds for it. */
+function frameworks(record: {frameworks: FrameworkRecord[]}): string[] {
+  return [...new Set(record.frameworks.flatMap((f) => f.evidence.map((e) => `${f.framework}:${e.kind}`)))].sort()
 }
 
-function evidence(record: RepositoryRecord, framework: string, kind: 'dependency' | 'import') {
-  return record.frameworks.find((f) => f.framework === framework && f.evidence === kind)
+/** The first file of that kind (they are sorted by path). */
+function evidence(record: RepositoryRecord, framework: string, kind: EvidenceRecord['kind']) {
+  return record.frameworks.find((f) => f.framework === framework)?.evidence.find((e) => e.kind === kind)
 }
 
 function relative(record: RepositoryRecord, paths: string[]): string[] {
@@ -302,14 +304,24 @@ describe('scanRepositories: matching rules', () => {
     expect(frameworks(scan.repositories[0])).toEqual(['crewai:import'])
   })
 
-  it('reports a framework once per repository and evidence kind, from the shallowest file', async () => {
+  it('keeps every file that shows a framework, once per file and kind, at its first line', async () => {
     const dir = join(tmp, 'repeat')
     write(join(dir, 'z', 'deep', 'a.py'), 'import crewai\n')
-    write(join(dir, 'b.py'), 'import os\nfrom crewai import Crew\n')
+    write(join(dir, 'b.py'), 'import os\nfrom crewai import Crew\nimport crewai.tools\n')
     write(join(dir, 'c.py'), 'import crewai.tools\n')
     const scan = await scanRepositories([dir], ADAPTERS)
     expect(scan.repositories[0].frameworks).toEqual([
-      {framework: 'crewai', name: 'CrewAI', language: 'python', evidence: 'import', file: join(dir, 'b.py'), line: 2, package: 'crewai'},
+      {
+        framework: 'crewai',
+        name: 'CrewAI',
+        languages: ['python'],
+        transitive: false,
+        evidence: [
+          {kind: 'import', file: join(dir, 'b.py'), line: 2, package: 'crewai', language: 'python'},
+          {kind: 'import', file: join(dir, 'c.py'), line: 1, package: 'crewai.tools', language: 'python'},
+          {kind: 'import', file: join(dir, 'z', 'deep', 'a.py'), line: 1, package: 'crewai', language: 'python'},
+        ],
+      },
     ])
   })
 })
