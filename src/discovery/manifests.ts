@@ -273,7 +273,7 @@ function packageLockDependencies(text: string): DependencyHit[] {
     }
   }
 
-  return lockHits(names, text, NPM_FRAMEWORKS.match.bind(NPM_FRAMEWORKS), (name) => `"${name}`)
+  return lockHits(names, text, NPM_FRAMEWORKS.match.bind(NPM_FRAMEWORKS), (name) => `node_modules/${name}"`)
 }
 
 /** pnpm-lock.yaml `packages:` keys (`/name@1.0.0`, `'@scope/name@1.0.0'`) at two spaces in. */

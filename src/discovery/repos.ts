@@ -417,7 +417,8 @@ class Scanner {
     const {repo, pkg} = task
     this.filesVisited++
     const dot = name.lastIndexOf('.')
-    const language = dot > 0 ? SOURCE_LANGUAGE.get(name.slice(dot + 1)) : undefined
+    // setup.py is a manifest, not a source file whose imports count.
+    const language = dot > 0 && name !== 'setup.py' ? SOURCE_LANGUAGE.get(name.slice(dot + 1)) : undefined
     if (language) {
       if (!name.endsWith('.d.ts') && !name.endsWith('.min.js')) this.fileQueue.push({kind: 'source', language, path: childPath(task.path, name), repo, pkg})
       return

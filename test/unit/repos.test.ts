@@ -43,8 +43,11 @@ let result: RepoScanResult
 /** Git refuses to store directories named .git, so fixtures become repositories in a temp copy. */
 function makeWorkspace(): string {
   const dir = join(tmp, `ws-${Math.random().toString(36).slice(2)}`)
-  cpSync(join(FIXTURES, 'repos'), dir, {recursive: true})
-  for (const repo of ['py-agent', 'ts-app', 'monorepo']) mkdirSync(join(dir, repo, '.git', 'objects'), {recursive: true})
+  for (const repo of ['py-agent', 'ts-app', 'monorepo']) {
+    cpSync(join(FIXTURES, 'repos', repo), join(dir, repo), {recursive: true})
+    mkdirSync(join(dir, repo, '.git', 'objects'), {recursive: true})
+  }
+
   // TypeScript sources are written here: in the fixture tree the project's own tsc would check them.
   write(join(dir, 'monorepo', 'packages', 'api', 'src', 'agent.ts'), "import {Agent} from '@mastra/core/agent'\n\nexport const agent = new Agent()\n")
   write(join(dir, 'ts-app', 'src', 'types.d.ts'), "import type {Agent} from '@openai/agents'\n")
