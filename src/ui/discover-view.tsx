@@ -135,11 +135,12 @@ function Repositories({inventory}: Props) {
         const envKeys = repo.envFiles.flatMap((e) => e.keys)
         const counts = [
           repo.kind === 'folder' ? 'outside any repository' : repo.kind,
+          // Before the counts, so a narrow terminal truncates those and not the verdict.
+          findings.length > 0 ? `${plural(findings.length, 'finding')}, worst ${severityAt(worst)}` : undefined,
           plural(repo.frameworks.length, 'framework'),
           repo.mcpConfigs.length > 0 ? `${plural(repo.mcpConfigs.length, 'MCP config')} (${plural(servers.length, 'server')}, ${shadow} shadow)` : undefined,
           repo.instructionFiles.length > 0 ? plural(repo.instructionFiles.length, 'instruction file') : undefined,
           envKeys.length > 0 ? plural(envKeys.length, '.env key') : undefined,
-          findings.length > 0 ? `${plural(findings.length, 'finding')}, worst ${severityAt(worst)}` : undefined,
         ].filter(Boolean)
         return (
           <Box key={repo.path} flexDirection="column" marginLeft={2}>
