@@ -266,6 +266,7 @@ class Scanner {
   private readonly configKeys = new Set<string>()
   private filesVisited = 0
   private readonly exclude: ExcludeRule[]
+  private readonly names = new Map<string, string>()
 
   private readonly dirQueue: DirTask[] = []
   private readonly fileQueue: FileTask[] = []
@@ -494,8 +495,23 @@ class Scanner {
 
   private addEvidence(task: {repo: RepoState; pkg?: PackageState}, entry: FrameworkEntry, evidence: EvidenceRecord): void {
     if (evidence.line === undefined) delete evidence.line
+    evidence.package = this.intern(evidence.package)
     keep(task.repo.frameworks, entry, evidence)
     if (task.pkg) keep(task.pkg.frameworks, entry, evidence)
+  }
+
+  /**
+   * A name matched in a file's head is a slice of the whole 16 KB head string, and would keep it
+   * alive as long as the evidence lives: each distinct name is copied out once and shared.
+   */
+  private intern(name: string): string {
+    let copy = this.names.get(name)
+    if (copy === undefined) {
+      copy = Buffer.from(name, 'utf8').toString('utf8')
+      this.names.set(copy, copy)
+    }
+
+    return copy
   }
 
   private result(): RepoScanResult {
