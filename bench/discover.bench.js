@@ -2,7 +2,12 @@
 // Discovery benchmarks. Each case runs in its own child process so its memory figure is its own.
 //
 //   repos    scanRepositories over 50 repositories x 2,000 files, each with a 5,000-file
-//            node_modules (plus .venv and dist decoys) that must be skipped without descending.
+//            node_modules (plus .venv, vendor and dist decoys) that must be skipped without
+//            descending. Every kind of signal is planted (manifest, lockfile and transitive lockfile
+//            entries, imports, one 11 folders deep, MCP configs, instruction and .env files) in git
+//            repositories, worktrees, non-git projects and a monorepo with workspace packages, beside
+//            decoys (generated code, READMEs naming LangChain). Every planted signal must come back in
+//            its own repository and nothing else may: wall time is the median of 5 runs.
 //   machine  scanMachine over a fake home holding a config for every machine location of every client.
 //
 // The repository tree is generated once under bench/.work/ and reused until GENERATOR_VERSION changes.
@@ -17,12 +22,12 @@ import {monitorEventLoopDelay} from 'node:perf_hooks'
 import {importDist, sampleRss} from './lib.js'
 
 const BENCH = 'discover'
-const GENERATOR_VERSION = 4
+const GENERATOR_VERSION = 5
 const REPOS = 50
 const FILES_PER_REPO = 2000
 const NODE_MODULES_FILES = 5000
-const TARGETS = {repos: 1500, machine: 300}
-const RUNS = {repos: 7, machine: 15}
+const TARGETS = {repos: 600, machine: 50, rss_mb: 100}
+const RUNS = {repos: 5, machine: 15}
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -72,10 +77,14 @@ async function benchRepos() {
     files: first.value.filesVisited,
     repositories: first.value.repositories.length,
     frameworks: first.value.repositories.reduce((n, r) => n + r.frameworks.length, 0),
+    evidence_files: first.value.repositories.reduce((n, r) => n + r.frameworks.reduce((m, f) => m + f.evidence.length, 0), 0),
+    signals_planted: plantedCount(expected),
+    signals_found: foundCount(first.value, expected),
     config_files: first.value.configFiles.length,
     rss_mb: round(peak.stop() / (1024 * 1024)),
     event_loop_max_ms: round(loop.max / 1e6),
     target_ms: TARGETS.repos,
+    target_rss_mb: TARGETS.rss_mb,
     ...(stub ? {clients: 'stub'} : {}),
   })
   report(problems)
@@ -142,22 +151,51 @@ function checkRepos(result, expected, clients) {
       continue
     }
 
-    sameSet(problems, `${want.name} frameworks`, got.frameworks.map((f) => `${f.framework}:${f.evidence}`), want.frameworks)
+    if (got.kind !== want.kind) problems.push(`${want.name}: kind ${got.kind}, expected ${want.kind}`)
+    // Every planted signal, in its own repository, and nothing else: a miss or a decoy both show here.
+    sameSet(problems, `${want.name} signals`, signalsOf(got, path), want.signals)
+    sameSet(problems, `${want.name} packages`, got.packages.map((p) => `${rel(path, p.path)}:${p.frameworks.map((f) => f.framework).join('+')}`), want.packages ?? [])
     sameSet(problems, `${want.name} mcpConfigs`, got.mcpConfigs.map((p) => rel(path, p)), want.configs.filter(isClaimed))
     sameSet(problems, `${want.name} instruction files`, got.instructionFiles.map((f) => rel(path, f.path)), want.instructions)
     sameSet(problems, `${want.name} env files`, got.envFiles.map((f) => `${rel(path, f.path)}:${f.keys.length}`), want.envFiles)
     for (const f of got.frameworks) {
-      if (!f.line || !existsSync(f.file)) problems.push(`${want.name}: ${f.framework} evidence has no file or line`)
+      for (const e of f.evidence) if (!e.line || !existsSync(e.file)) problems.push(`${want.name}: ${f.framework} evidence ${e.file} has no file or line`)
     }
   }
 
   const all = JSON.stringify(result)
-  for (const decoy of ['node_modules', '.venv', `${sep}dist${sep}`, `${sep}pyenv${sep}`, `${sep}vendor${sep}`, `${sep}.git${sep}`]) {
+  for (const decoy of ['node_modules', '.venv', `${sep}dist${sep}`, `${sep}pyenv${sep}`, `${sep}vendor${sep}`, `${sep}.git${sep}`, 'README', 'generated']) {
     if (all.includes(decoy)) problems.push(`a result path goes through ${decoy.replaceAll(sep, '')}`)
   }
 
   if (expected.secret && all.includes(expected.secret)) problems.push('a raw key value appears in the result')
   return problems
+}
+
+/** `framework:kind:file` for every piece of evidence, `:transitive` when the scanner says so. */
+function signalsOf(repo, path) {
+  return repo.frameworks.flatMap((f) => f.evidence.map((e) => `${f.framework}:${e.kind}:${rel(path, e.file)}${e.transitive ? ':transitive' : ''}`))
+}
+
+/** What the issue counts as planted signals: framework evidence, MCP configs, instruction and .env files. */
+function plantedCount(expected) {
+  return expected.repos.reduce((n, r) => n + r.signals.length + r.configs.length + r.instructions.length + r.envFiles.length, 0)
+}
+
+function foundCount(result, expected) {
+  let found = 0
+  for (const want of expected.repos) {
+    const path = join(treeDir, want.name)
+    const got = result.repositories.find((r) => r.path === path)
+    if (!got) continue
+    const signals = new Set(signalsOf(got, path))
+    found += want.signals.filter((x) => signals.has(x)).length
+    found += want.configs.filter((c) => got.mcpConfigs.includes(join(path, c))).length
+    found += want.instructions.filter((c) => got.instructionFiles.some((f) => f.path === join(path, c))).length
+    found += want.envFiles.filter((c) => got.envFiles.some((f) => `${rel(path, f.path)}:${f.keys.length}` === c)).length
+  }
+
+  return found
 }
 
 function checkMachine(reads, written) {
@@ -327,36 +365,83 @@ function mulberry32(seed) {
 
 /**
  * Repository kinds, by index mod 5. Each lists its fixed files (path -> content) and the ground truth
- * the scanner must report. Source files are filled in afterwards up to FILES_PER_REPO.
+ * the scanner must report: `signals` are `framework:kind:file[:transitive]` for the fixed files; the
+ * generator adds one `framework:import:file` per source file it plants an import in. Source files
+ * are filled in afterwards up to FILES_PER_REPO.
  */
+const README = "# Service\n\nBuilt with LangChain and CrewAI:\n\n```python\nfrom langchain.agents import AgentExecutor\nimport crewai\n```\n"
+const GENERATED_TS = "// Code generated by protoc-gen-ts. DO NOT EDIT.\nimport {AgentExecutor} from 'langchain/agents'\nexport interface CrewAgent { role: string }\nexport type LangGraphState = Record<string, unknown>\n"
+const GENERATED_PY = '# Generated by the protocol buffer compiler.  DO NOT EDIT!\nfrom crewai import Agent\nclass AgentExecutor: pass\n'
+const DECOY_FILES = {'README.md': README, 'src/generated/agent_pb.ts': GENERATED_TS, 'src/generated/agent_pb2.py': GENERATED_PY}
+
 const KINDS = [
   {
     kind: 'ts-agent',
+    repoKind: 'git',
     exts: ['ts', 'ts', 'ts', 'tsx', 'js', 'md', 'json', 'css'],
-    frameworkImports: [`import {generateText, streamText} from 'ai'`, `import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js'`],
-    frameworks: ['vercel-ai:dependency', 'mcp-sdk:dependency', 'vercel-ai:import', 'mcp-sdk:import'],
+    frameworkImports: [
+      ['vercel-ai', `import {generateText, streamText} from 'ai'`],
+      ['mcp-sdk', `import {McpServer} from '@modelcontextprotocol/sdk/server/mcp.js'`],
+    ],
+    signals: [
+      'vercel-ai:dependency:package.json',
+      'mcp-sdk:dependency:package.json',
+      'vercel-ai:lockfile:package-lock.json',
+      'mcp-sdk:lockfile:package-lock.json',
+      // Pulled in by a helper the project depends on: in the lockfile only.
+      'langchain:lockfile:package-lock.json:transitive',
+      // One LangChain agent 11 folders deep.
+      'langchain:import:src/a/b/c/d/e/f/g/h/i/j/k/agent.ts',
+    ],
     configs: ['.vscode/mcp.json', '.cursor/mcp.json'],
     instructions: ['AGENTS.md'],
     files: () => ({
       'package.json': packageJson('ts-agent', {ai: '^4.0.0', '@ai-sdk/openai': '^1.0.0', '@modelcontextprotocol/sdk': '^1.12.0', zod: '^3.23.0', airtable: '^0.12.0'}, {typescript: '^5.6.0'}),
+      'package-lock.json': `${JSON.stringify(
+        {
+          name: 'ts-agent',
+          lockfileVersion: 3,
+          packages: {
+            '': {name: 'ts-agent'},
+            'node_modules/ai': {version: '4.0.0'},
+            'node_modules/@ai-sdk/openai': {version: '1.0.0'},
+            'node_modules/@modelcontextprotocol/sdk': {version: '1.12.0'},
+            'node_modules/doc-tools': {version: '1.0.0', dependencies: {'@langchain/core': '^0.3.0'}},
+            'node_modules/@langchain/core': {version: '0.3.66'},
+            'node_modules/airtable': {version: '0.12.0'},
+          },
+        },
+        null,
+        2,
+      )}\n`,
       'tsconfig.json': '{"compilerOptions": {"strict": true}}\n',
       '.vscode/mcp.json': JSON.stringify({servers: {github: {type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-github']}}}, null, 2),
       '.cursor/mcp.json': JSON.stringify({mcpServers: {fs: {command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '.']}}}, null, 2),
       'AGENTS.md': '# Agents\n\nRun `npm test` before committing.\n',
       // A commented-out import is not a dependency.
       'src/legacy.ts': `// import {Agent} from '@mastra/core/agent'\nexport const legacy = true\n`,
+      'src/a/b/c/d/e/f/g/h/i/j/k/agent.ts': `import {createAgent} from 'langchain'\n\nexport const agent = createAgent({})\n`,
+      ...DECOY_FILES,
     }),
   },
   {
     kind: 'py-agent',
+    repoKind: 'git',
     exts: ['py', 'py', 'py', 'py', 'md', 'txt', 'yaml'],
     frameworkImports: [
-      'from langgraph.graph import StateGraph, END',
-      'from crewai import Agent, Crew, Task',
-      'from agents import Agent, Runner, function_tool',
-      'from langchain_openai import ChatOpenAI',
+      ['langgraph', 'from langgraph.graph import StateGraph, END'],
+      ['crewai', 'from crewai import Agent, Crew, Task'],
+      ['openai-agents', 'from agents import Agent, Runner, function_tool'],
+      ['langchain', 'from langchain_openai import ChatOpenAI'],
     ],
-    frameworks: ['langgraph:dependency', 'langchain:dependency', 'crewai:dependency', 'langgraph:import', 'crewai:import', 'openai-agents:import', 'langchain:import'],
+    signals: [
+      'langgraph:dependency:pyproject.toml',
+      'langchain:dependency:pyproject.toml',
+      'crewai:dependency:requirements.txt',
+      'langgraph:lockfile:uv.lock',
+      'langchain:lockfile:uv.lock',
+      'llamaindex:lockfile:uv.lock:transitive',
+    ],
     configs: ['.mcp.json'],
     instructions: ['CLAUDE.md'],
     envFiles: ['.env:1'],
@@ -375,6 +460,7 @@ const KINDS = [
         'dev = ["pytest>=8"]',
         '',
       ].join('\n'),
+      'uv.lock': ['version = 1', '', ...['langgraph', 'langchain-openai', 'llama-index-core', 'requests', 'py-agent'].flatMap((name) => ['[[package]]', `name = "${name}"`, 'version = "1.0.0"', ''])].join('\n'),
       'requirements.txt': '# pinned\ncrewai==0.80.0\nnumpy>=1.26\n-r requirements-dev.txt\n',
       'requirements-dev.txt': 'pytest\nruff\n',
       '.mcp.json': JSON.stringify({mcpServers: {db: {command: 'uvx', args: ['mcp-server-sqlite', '--db-path', 'x.db']}}}, null, 2),
@@ -383,25 +469,35 @@ const KINDS = [
       '.env.example': 'OPENAI_API_KEY=your-key-here\nANTHROPIC_API_KEY=\n',
       // Neither a bare `import agents` nor a commented import is evidence.
       'app/weak.py': 'import agents\n# from pydantic_ai import Agent\nfrom agents import models\n',
+      ...DECOY_FILES,
     }),
   },
   {
+    // A git worktree: `.git` is a file pointing into another repository's worktrees.
     kind: 'go-server',
+    repoKind: 'worktree',
     exts: ['go', 'go', 'go', 'go', 'md', 'yaml'],
-    frameworkImports: ['import (\n\t"context"\n\n\t"github.com/mark3labs/mcp-go/server"\n)'],
-    frameworks: ['mcp-sdk:dependency', 'mcp-sdk:import'],
+    frameworkImports: [['mcp-sdk', 'import (\n\t"context"\n\n\t"github.com/mark3labs/mcp-go/server"\n)']],
+    signals: ['mcp-sdk:dependency:go.mod', 'mcp-sdk:lockfile:go.sum', 'langchain:lockfile:go.sum:transitive'],
     configs: [],
     instructions: ['AGENTS.md'],
     files: () => ({
       'go.mod': 'module example.com/server\n\ngo 1.23\n\nrequire (\n\tgithub.com/mark3labs/mcp-go v0.32.0\n\tgithub.com/spf13/cobra v1.8.1\n)\n',
+      'go.sum': ['github.com/mark3labs/mcp-go v0.32.0 h1:a=', 'github.com/spf13/cobra v1.8.1 h1:b=', 'github.com/tmc/langchaingo v0.1.13 h1:c='].join('\n') + '\n',
       'AGENTS.md': '# Agents\n\nRun `go test ./...`.\n',
+      'README.md': README,
     }),
   },
   {
     kind: 'monorepo',
+    repoKind: 'git',
     exts: ['ts', 'ts', 'ts', 'js', 'md', 'json'],
-    frameworkImports: [`import {Agent} from '@mastra/core/agent'`, `import {Agent as OpenAIAgent, run} from '@openai/agents'`],
-    frameworks: ['mastra:dependency', 'openai-agents:dependency', 'mastra:import', 'openai-agents:import'],
+    frameworkImports: [
+      ['mastra', `import {Agent} from '@mastra/core/agent'`],
+      ['openai-agents', `import {Agent as OpenAIAgent, run} from '@openai/agents'`],
+    ],
+    signals: ['mastra:dependency:packages/api/package.json', 'openai-agents:dependency:packages/api/package.json'],
+    packages: ['packages/api:mastra+openai-agents', 'packages/web:'],
     configs: ['packages/api/.vscode/mcp.json'],
     instructions: ['AGENTS.md', 'packages/api/AGENTS.md'],
     prefix: 'packages/api/',
@@ -412,20 +508,23 @@ const KINDS = [
       'packages/api/.vscode/mcp.json': JSON.stringify({servers: {linear: {type: 'http', url: 'https://mcp.linear.app/mcp'}}}, null, 2),
       'AGENTS.md': '# Monorepo\n',
       'packages/api/AGENTS.md': '# API package\n',
+      'README.md': README,
     }),
   },
   {
+    // No git at all: the project is the directory with the manifest.
     kind: 'plain',
+    repoKind: 'project',
     exts: ['ts', 'js', 'py', 'go', 'md', 'json', 'txt'],
     frameworkImports: [],
-    frameworks: [],
+    signals: [],
     configs: [],
     instructions: [],
     files: () => ({
       // `airtable` and `aiohttp` start with "ai" and are not the Vercel AI SDK.
       'package.json': packageJson('plain', {express: '^4.19.0', airtable: '^0.12.0', 'ai-sdk-helper': '^1.0.0'}, {}),
       'requirements.txt': 'aiohttp\nflask\n',
-      'README.md': '# Plain service\n',
+      ...DECOY_FILES,
     }),
   },
 ]
@@ -488,11 +587,15 @@ function generateTree() {
     const secret = `sk-proj-${Array.from({length: 48}, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(rand() * 62)]).join('')}`
     if (kind.kind === 'py-agent') expected.secret = secret
 
-    // .git is a directory of its own files, never walked.
-    write(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n')
-    write(join(dir, '.git', 'config'), '[core]\n\tbare = false\n')
-    write(join(dir, '.git', 'objects', 'ab', 'cdef0123'), 'x')
-    write(join(dir, '.git', '.mcp.json'), '{"mcpServers": {}}')
+    if (kind.repoKind === 'git') {
+      // .git is a directory of its own files, never walked.
+      write(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n')
+      write(join(dir, '.git', 'config'), '[core]\n\tbare = false\n')
+      write(join(dir, '.git', 'objects', 'ab', 'cdef0123'), 'x')
+      write(join(dir, '.git', '.mcp.json'), '{"mcpServers": {}}')
+    } else if (kind.repoKind === 'worktree') {
+      write(join(dir, '.git'), `gitdir: ${join(treeDir, 'repo-00-ts-agent', '.git', 'worktrees', name)}\n`)
+    }
 
     const files = kind.files(secret)
     let count = 0
@@ -504,8 +607,11 @@ function generateTree() {
     // Framework imports go into the first source files; the rest import only ordinary packages.
     const prefix = kind.prefix ?? ''
     const fwExt = frameworkExt(kind)
-    for (const [i, statement] of kind.frameworkImports.entries()) {
-      write(join(dir, `${prefix}src/agents/agent-${i}.${fwExt}`), sourceFile(fwExt, rand, statement))
+    const signals = [...kind.signals]
+    for (const [i, [framework, statement]] of kind.frameworkImports.entries()) {
+      const file = `${prefix}src/agents/agent-${i}.${fwExt}`
+      write(join(dir, file), sourceFile(fwExt, rand, statement))
+      signals.push(`${framework}:import:${file}`)
       count++
     }
 
@@ -517,7 +623,9 @@ function generateTree() {
       const area = ['core', 'api', 'lib', 'util', 'feature'][leaf % 5]
       const sub = `${prefix}src/${area}/m${Math.floor(leaf / 5) % 4}/d${leaf}`
       const extra = ext === fwExt && kind.frameworkImports.length > 0 && rand() < 0.1 ? kind.frameworkImports[Math.floor(rand() * kind.frameworkImports.length)] : undefined
-      write(join(dir, sub, `file-${file}.${ext}`), sourceFile(ext, rand, extra))
+      const path = `${sub}/file-${file}.${ext}`
+      write(join(dir, path), sourceFile(ext, rand, extra?.[1]))
+      if (extra) signals.push(`${extra[0]}:import:${path}`)
       file++
       count++
     }
@@ -526,7 +634,9 @@ function generateTree() {
     writeDecoys(dir, kind, write)
     expected.repos.push({
       name,
-      frameworks: kind.frameworks,
+      kind: kind.repoKind,
+      signals,
+      packages: kind.packages,
       configs: kind.configs,
       instructions: kind.instructions,
       envFiles: kind.envFiles ?? [],
@@ -561,6 +671,9 @@ function writeDecoys(dir, kind, write) {
   write(join(dir, 'dist', '.cursor', 'mcp.json'), '{"mcpServers": {}}')
   write(join(dir, 'dist', 'index.js'), `import {ChatOpenAI} from '@langchain/openai'\n`)
   if (kind.kind === 'go-server') write(join(dir, 'vendor', 'github.com', 'x', 'y', 'go.mod'), 'module github.com/x/y\nrequire github.com/tmc/langchaingo v0.1.0\n')
+  // A vendored copy of someone else's project, with its own manifest and agent code.
+  write(join(dir, 'vendor', 'agentkit', 'package.json'), packageJson('agentkit', {langchain: '^0.3.0'}, {}))
+  write(join(dir, 'vendor', 'agentkit', 'index.js'), `import {AgentExecutor} from 'langchain/agents'\n`)
 }
 
 async function main() {

@@ -7,6 +7,7 @@ import {BaseCommand} from '../src/base-command.js'
 import {CLIENTS} from '../src/clients/index.js'
 import {loadApproved} from '../src/discovery/approved.js'
 import {discover} from '../src/discovery/index.js'
+import {progressLine} from '../src/discovery/progress.js'
 import {severityRank} from '../src/discovery/rules.js'
 import {type Inventory, SEVERITIES, type Severity} from '../src/discovery/types.js'
 import {AgentgovError, ExitCode} from '../src/errors.js'
@@ -38,6 +39,11 @@ export default class Discover extends BaseCommand<typeof Discover> {
 
   static override flags = {
     repo: Flags.string({description: 'A repository or folder of repositories to scan (repeatable).', multiple: true}),
+    exclude: Flags.string({
+      description: 'Leave out paths matching this glob (repeatable): a name anywhere (fixtures, *.gen.ts) or a path from the folder scanned (legacy/**).',
+      multiple: true,
+    }),
+    gitignore: Flags.boolean({description: "Also leave out what the repositories' .gitignore files ignore.", default: false}),
     machine: Flags.boolean({description: 'Scan MCP client configs on this machine.', default: true, allowNo: true}),
     processes: Flags.boolean({description: 'Scan running processes for agent clients and MCP servers.', default: true, allowNo: true}),
     approved: Flags.string({description: 'Approved inventory file (default: ~/.agentgov/approved.yaml when it exists).'}),
@@ -57,13 +63,15 @@ export default class Discover extends BaseCommand<typeof Discover> {
     const repositories = [...this.positional, ...(this.flags.repo ?? [])].map((p) => checkedDirectory(p))
     const host = hostFromEnv(process.env, this.flags.platform)
     const approved = loadApproved(this.flags.approved, stateDir())
+    const progress = progressLine()
     const inventory = await discover({
       host,
       machine: this.flags.machine,
       processes: this.flags.processes,
       repositories: [...new Set(repositories)],
       approved,
-    })
+      walk: {exclude: this.flags.exclude, gitignore: this.flags.gitignore, onProgress: progress.update},
+    }).finally(() => progress.done())
     this.diag(`scanned ${inventory.stats.filesVisited} files in ${inventory.stats.wallMs} ms`)
 
     this.failIfFindingsAtOrAbove(inventory, this.flags['fail-on'] as Severity | undefined)

@@ -1,4 +1,4 @@
-import {join, posix, win32} from 'node:path'
+import {basename, join, posix, win32} from 'node:path'
 
 import type {ConfigDocument} from '../config/document.js'
 import type {Host, Platform} from '../host.js'
@@ -30,14 +30,19 @@ export const claudeCode: ClientAdapter = {
     return uniqueLocations([
       ...userFiles.map((path): ConfigLocation => ({path, scope: 'user', format: 'json'})),
       ...managedLocations(host),
-      ...pluginDirs.map(
-        (dir): ConfigLocation => ({path: `${join(dir, 'plugins')}/**/.mcp.json`, scope: 'extension', format: 'json'}),
-      ),
+      // A plugin declares servers in .mcp.json at its root or inline in .claude-plugin/plugin.json.
+      ...pluginDirs.flatMap((dir): ConfigLocation[] => [
+        {path: `${join(dir, 'plugins')}/**/.mcp.json`, scope: 'extension', format: 'json'},
+        {path: `${join(dir, 'plugins')}/**/.claude-plugin/plugin.json`, scope: 'extension', format: 'json'},
+      ]),
     ])
   },
   projectConfigs: [{path: '.mcp.json', format: 'json'}],
   read(doc, location) {
     if (location.scope === 'extension') {
+      // plugin.json's `mcpServers` is the map itself, or a path to a file beside it (which the
+      // plugin's own .mcp.json glob, or nothing, covers): only the inline map names servers here.
+      if (basename(location.path) === 'plugin.json') return {servers: readServerMap(doc, ['mcpServers'], OPTIONS)}
       // A plugin's .mcp.json holds either {mcpServers: {…}} or the bare name -> entry map.
       const wrapped = isRecord(getIn(doc.value, ['mcpServers']))
       return {servers: readServerMap(doc, wrapped ? ['mcpServers'] : [], OPTIONS)}

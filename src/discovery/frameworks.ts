@@ -1,7 +1,9 @@
 /**
  * Agent frameworks as data: one row per framework with the package names and import names that
- * give it away. Patterns ending in `*` match a name prefix (`@ai-sdk/*`, `llama-index-*`); every
- * other entry is an exact name. PyPI names are compared in their PEP 503 normal form.
+ * give it away, per ecosystem. Patterns ending in `*` match a name prefix (`@ai-sdk/*`,
+ * `llama-index-*`); every other entry is an exact name. PyPI names are compared in their PEP 503
+ * normal form, NuGet names case-insensitively. Each row has a fixture under
+ * test/fixtures/repos/frameworks/<id>/ that the catalogue test scans.
  */
 export interface FrameworkEntry {
   id: string
@@ -10,9 +12,18 @@ export interface FrameworkEntry {
   pypi?: string[]
   /** Go module paths; a module also matches its sub-packages (`<module>/...`). */
   go?: string[]
+  /** Rust crates (Cargo.toml, Cargo.lock); `use <crate>::` with `-` read as `_` is the import. */
+  cargo?: string[]
+  /** Maven coordinates `group:artifact` (pom.xml, build.gradle, build.gradle.kts). */
+  maven?: string[]
+  /** NuGet package ids (`<PackageReference Include=…>` in *.csproj). */
+  nuget?: string[]
   /** Import names. Python: dotted module prefixes. JavaScript: package names as in `npm`. */
   pythonImports?: string[]
   jsImports?: string[]
+  /** Java and Kotlin `import` package prefixes; C# `using` namespace prefixes. */
+  jvmImports?: string[]
+  dotnetImports?: string[]
 }
 
 export const FRAMEWORKS: readonly FrameworkEntry[] = [
@@ -22,7 +33,7 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
     npm: ['langchain', '@langchain/*'],
     pypi: ['langchain', 'langchain-*'],
     go: ['github.com/tmc/langchaingo'],
-    pythonImports: ['langchain', 'langchain_core', 'langchain_community', 'langchain_openai', 'langchain_anthropic', 'langchain_*'],
+    pythonImports: ['langchain', 'langchain_*'],
   },
   {
     id: 'langgraph',
@@ -39,9 +50,11 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
   },
   {
     id: 'autogen',
-    name: 'AutoGen',
+    name: 'AutoGen / AG2',
     pypi: ['autogen', 'autogen-agentchat', 'autogen-core', 'autogen-ext', 'pyautogen', 'ag2'],
+    nuget: ['Microsoft.AutoGen.*', 'AutoGen', 'AutoGen.*'],
     pythonImports: ['autogen', 'autogen_agentchat', 'autogen_core', 'autogen_ext', 'ag2'],
+    dotnetImports: ['Microsoft.AutoGen', 'AutoGen'],
   },
   {
     id: 'openai-agents',
@@ -49,7 +62,7 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
     npm: ['@openai/agents', '@openai/agents-*'],
     pypi: ['openai-agents'],
     // Python's import name is the bare word `agents`, which many projects use for their own
-    // package: the scanner only counts it in the SDK's own shape (see PY_AGENTS_NAMES in repos.ts).
+    // package: the scanner only counts it in the SDK's own shape (see PY_AGENTS_NAMES in imports.ts).
     pythonImports: [],
   },
   {
@@ -57,7 +70,11 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
     name: 'Semantic Kernel',
     npm: ['semantic-kernel'],
     pypi: ['semantic-kernel'],
+    nuget: ['Microsoft.SemanticKernel', 'Microsoft.SemanticKernel.*'],
+    maven: ['com.microsoft.semantic-kernel:*'],
     pythonImports: ['semantic_kernel'],
+    jvmImports: ['com.microsoft.semantickernel'],
+    dotnetImports: ['Microsoft.SemanticKernel'],
   },
   {
     id: 'llamaindex',
@@ -73,18 +90,45 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
     pythonImports: ['haystack'],
   },
   {
-    id: 'pydantic-ai',
-    name: 'PydanticAI',
-    pypi: ['pydantic-ai', 'pydantic-ai-slim'],
-    pythonImports: ['pydantic_ai'],
-  },
-  {
     id: 'google-adk',
     name: 'Google ADK',
     npm: ['@google/adk'],
     pypi: ['google-adk'],
     go: ['google.golang.org/adk'],
+    maven: ['com.google.adk:*'],
     pythonImports: ['google.adk'],
+    jvmImports: ['com.google.adk'],
+  },
+  {
+    id: 'pydantic-ai',
+    name: 'Pydantic AI',
+    pypi: ['pydantic-ai', 'pydantic-ai-slim'],
+    pythonImports: ['pydantic_ai'],
+  },
+  {
+    id: 'smolagents',
+    name: 'smolagents',
+    pypi: ['smolagents'],
+    pythonImports: ['smolagents'],
+  },
+  {
+    id: 'dspy',
+    name: 'DSPy',
+    pypi: ['dspy', 'dspy-ai'],
+    pythonImports: ['dspy'],
+  },
+  {
+    id: 'agno',
+    name: 'Agno',
+    pypi: ['agno'],
+    pythonImports: ['agno'],
+  },
+  {
+    id: 'strands',
+    name: 'Strands Agents',
+    npm: ['@strands-agents/sdk'],
+    pypi: ['strands-agents', 'strands-agents-tools'],
+    pythonImports: ['strands', 'strands_tools'],
   },
   {
     id: 'mastra',
@@ -98,12 +142,24 @@ export const FRAMEWORKS: readonly FrameworkEntry[] = [
     npm: ['ai', '@ai-sdk/*'],
   },
   {
+    id: 'claude-agent-sdk',
+    name: 'Claude Agent SDK',
+    npm: ['@anthropic-ai/claude-agent-sdk'],
+    pypi: ['claude-agent-sdk'],
+    pythonImports: ['claude_agent_sdk'],
+  },
+  {
     id: 'mcp-sdk',
     name: 'MCP SDK',
     npm: ['@modelcontextprotocol/sdk'],
     pypi: ['mcp', 'fastmcp'],
     go: ['github.com/mark3labs/mcp-go', 'github.com/modelcontextprotocol/go-sdk'],
+    cargo: ['rmcp'],
+    maven: ['io.modelcontextprotocol.sdk:*', 'io.modelcontextprotocol:kotlin-sdk', 'io.modelcontextprotocol:kotlin-sdk-*'],
+    nuget: ['ModelContextProtocol', 'ModelContextProtocol.*'],
     pythonImports: ['mcp', 'fastmcp'],
+    jvmImports: ['io.modelcontextprotocol'],
+    dotnetImports: ['ModelContextProtocol'],
   },
 ]
 
@@ -145,18 +201,28 @@ function rows(select: (entry: FrameworkEntry) => string[] | undefined, map: (nam
 export const NPM_FRAMEWORKS = new NameMatcher(rows((e) => e.npm))
 export const PYPI_FRAMEWORKS = new NameMatcher(rows((e) => e.pypi, normalisePypiName))
 export const JS_IMPORT_FRAMEWORKS = new NameMatcher(rows((e) => e.jsImports ?? e.npm))
+export const CARGO_FRAMEWORKS = new NameMatcher(rows((e) => e.cargo))
+export const RUST_IMPORT_FRAMEWORKS = new NameMatcher(rows((e) => e.cargo, (name) => name.replaceAll('-', '_')))
+export const MAVEN_FRAMEWORKS = new NameMatcher(rows((e) => e.maven))
+export const NUGET_FRAMEWORKS = new NameMatcher(rows((e) => e.nuget, (name) => name.toLowerCase()))
 
-/** Python imports are matched on dotted module prefixes: `google.adk.agents` matches `google.adk`. */
-export function matchPythonModule(module: string): FrameworkEntry | undefined {
-  for (let end = module.length; end > 0; end = module.lastIndexOf('.', end - 1)) {
-    const hit = PY_IMPORTS.match(end === module.length ? module : module.slice(0, end))
-    if (hit) return hit
+/** Dotted prefixes: `io.modelcontextprotocol.kotlin.sdk.client` matches `io.modelcontextprotocol`. */
+function dottedMatcher(matcher: NameMatcher): (name: string) => FrameworkEntry | undefined {
+  return (name) => {
+    for (let end = name.length; end > 0; end = name.lastIndexOf('.', end - 1)) {
+      const hit = matcher.match(end === name.length ? name : name.slice(0, end))
+      if (hit) return hit
+    }
+
+    return undefined
   }
-
-  return undefined
 }
 
-const PY_IMPORTS = new NameMatcher(rows((e) => e.pythonImports))
+export const matchJvmImport = dottedMatcher(new NameMatcher(rows((e) => e.jvmImports)))
+export const matchDotnetImport = dottedMatcher(new NameMatcher(rows((e) => e.dotnetImports)))
+
+/** Python imports are matched on dotted module prefixes: `google.adk.agents` matches `google.adk`. */
+export const matchPythonModule = dottedMatcher(new NameMatcher(rows((e) => e.pythonImports)))
 
 /** Go modules match themselves and their sub-packages. */
 export function matchGoModule(path: string): FrameworkEntry | undefined {

@@ -3,9 +3,18 @@
  * file only. Statements must start a line (after indentation), so commented-out imports do not count.
  */
 
-import {type FrameworkEntry, JS_IMPORT_FRAMEWORKS, matchGoModule, matchPythonModule, NPM_FRAMEWORKS} from './frameworks.js'
+import {
+  type FrameworkEntry,
+  JS_IMPORT_FRAMEWORKS,
+  matchDotnetImport,
+  matchGoModule,
+  matchJvmImport,
+  matchPythonModule,
+  NPM_FRAMEWORKS,
+  RUST_IMPORT_FRAMEWORKS,
+} from './frameworks.js'
 
-export type Language = 'go' | 'javascript' | 'python'
+export type Language = 'dotnet' | 'go' | 'javascript' | 'jvm' | 'python' | 'rust'
 
 const PY_IMPORT =
   /^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?)*))/gm
@@ -13,6 +22,9 @@ const JS_IMPORT =
   /^[ \t]*(?:import|export)(?:[ \t]+type)?[ \t]*(?:[\w*{}\s,$]+?from[ \t]*)?["']([^"'\n]+)["']|\b(?:require|import)[ \t]*\([ \t]*["']([^"'\n]+)["'][ \t]*\)/gm
 const GO_IMPORT = /^import[ \t]*(?:\(([^)]*)\)|(?:[\w.]+[ \t]+)?"([^"\n]+)")/gm
 const GO_BLOCK_PATH = /^[ \t]*(?:[\w.]+[ \t]+)?"([^"\n]+)"/gm
+const RUST_USE = /^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?(?:use[ \t]+(?:::)?|extern[ \t]+crate[ \t]+)([A-Za-z_]\w*)/gm
+const JVM_IMPORT = /^[ \t]*import[ \t]+(?:static[ \t]+)?([A-Za-z_][\w.]*)/gm
+const DOTNET_USING = /^[ \t]*(?:global[ \t]+)?using[ \t]+(?:static[ \t]+)?(?:\w+[ \t]*=[ \t]*)?([A-Z_a-z][\w.]*)[ \t]*;/gm
 
 /**
  * Python's OpenAI Agents SDK is imported as `agents`, a name many projects give their own package.
@@ -150,10 +162,24 @@ function goImports(text: string, hits: ImportHit[]): void {
   }
 }
 
+/** One regex whose first group is the imported name, looked up by `match`. */
+function namedImports(pattern: RegExp, match: (name: string) => FrameworkEntry | undefined) {
+  return (text: string, hits: ImportHit[]): void => {
+    pattern.lastIndex = 0
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const entry = match(m[1])
+      if (entry) hits.push({entry, module: m[1], index: m.index})
+    }
+  }
+}
+
 const IMPORT_SCANNERS: Readonly<Record<Language, (text: string, hits: ImportHit[]) => void>> = {
   python: pythonImports,
   javascript: jsImports,
   go: goImports,
+  rust: namedImports(RUST_USE, (name) => RUST_IMPORT_FRAMEWORKS.match(name)),
+  jvm: namedImports(JVM_IMPORT, matchJvmImport),
+  dotnet: namedImports(DOTNET_USING, matchDotnetImport),
 }
 
 /** 1-based line of a character offset. */

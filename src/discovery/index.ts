@@ -15,7 +15,7 @@ import {scanMachine} from './machine.js'
 import {packageOf} from './packages.js'
 import {scanProcesses} from './processes.js'
 import {type ConfigRead, readConfigFile} from './read-config.js'
-import {scanRepositories} from './repos.js'
+import {scanRepositories, type WalkOptions} from './repos.js'
 import {makeFinding, severityRank} from './rules.js'
 import {
   type AgentRecord,
@@ -37,6 +37,8 @@ export interface DiscoverOptions {
   repositories: string[]
   approved?: ApprovedInventory
   clients?: readonly ClientAdapter[]
+  /** How the repository walk is narrowed (--exclude, --gitignore) and reports progress. */
+  walk?: WalkOptions
 }
 
 /** Static, read-only discovery: it reads files and the process table, starts nothing, writes nothing. */
@@ -45,7 +47,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   const clients = options.clients ?? CLIENTS
   const [machineReads, repoScan, processScan] = await Promise.all([
     options.machine ? scanMachine(options.host, clients) : Promise.resolve([]),
-    options.repositories.length > 0 ? scanRepositories(options.repositories, clients) : undefined,
+    options.repositories.length > 0 ? scanRepositories(options.repositories, clients, options.walk) : undefined,
     options.processes ? scanProcesses({platform: options.host.platform, clients}) : undefined,
   ])
 

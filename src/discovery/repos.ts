@@ -7,9 +7,10 @@ import type {ConfigFormat} from '../config/document.js'
 import type {FrameworkEntry} from './frameworks.js'
 import {type Language, lineAt, scanImports} from './imports.js'
 import {INSTRUCTION_FILES} from './instructions.js'
-import {type Manifest, MANIFEST_PARSERS, manifestKind} from './manifests.js'
+import {manifestName, marksProject, PROJECT_FILE_PARSERS, type ProjectFileKind, projectFileKind} from './manifests.js'
 import {envKeys, isEnvFile} from './provider-keys.js'
-import type {EnvFileRecord, FrameworkRecord, InstructionFileRecord, RepositoryRecord} from './types.js'
+import type {EnvFileRecord, EvidenceRecord, FrameworkRecord, InstructionFileRecord, PackageRecord, RepositoryRecord} from './types.js'
+import {compileExclude, type ExcludeRule, type IgnoreRule, parseGitignore, relativeTo} from './walk-filter.js'
 
 export interface RepoConfigFile {
   path: string
@@ -72,6 +73,8 @@ const ENV_MARKERS = new Set(['pyvenv.cfg', 'conda-meta'])
 const SOURCE_HEAD_BYTES = 16 * 1024
 /** Manifests and .env files larger than this are not what they claim to be. */
 const MAX_TEXT_BYTES = 2 * 1024 * 1024
+/** Lockfiles of large workspaces run to tens of megabytes. */
+const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024
 /**
  * The walk does its I/O synchronously in slices of this many milliseconds, yielding to the event
  * loop between slices. Measured on warm caches, a synchronous open/read/close of a file head costs
@@ -92,6 +95,10 @@ const SOURCE_LANGUAGE: ReadonlyMap<string, Language> = new Map([
   ['mjs', 'javascript'],
   ['cjs', 'javascript'],
   ['go', 'go'],
+  ['rs', 'rust'],
+  ['java', 'jvm'],
+  ['kt', 'jvm'],
+  ['cs', 'dotnet'],
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -201,11 +208,23 @@ function parentsMatch(parents: PathRule['parents'], dirs: readonly string[], i =
 // ---------------------------------------------------------------------------------------------
 // The walk.
 
+interface FrameworkState {
+  entry: FrameworkEntry
+  /** One row per kind and file: `kind\0file`. */
+  evidence: Map<string, EvidenceRecord>
+}
+
+interface PackageState {
+  path: string
+  name?: string
+  frameworks: Map<string, FrameworkState>
+}
+
 interface RepoState {
   path: string
-  /** Set for repositories found by their `.git`; a scan root without one only reports findings. */
-  marked: boolean
-  frameworks: Map<string, FrameworkRecord>
+  kind: RepositoryRecord['kind']
+  frameworks: Map<string, FrameworkState>
+  packages: PackageState[]
   instructionFiles: InstructionFileRecord[]
   envFiles: EnvFileRecord[]
   mcpConfigs: Set<string>
@@ -216,13 +235,29 @@ interface DirTask {
   /** Directory names from the scan root down to this directory. */
   dirs: string[]
   repo: RepoState
+  /** The workspace package (a directory with its own manifest inside the repository) it is in. */
+  pkg?: PackageState
   isRoot: boolean
+  /** .gitignore rules in force here, outermost file first (only with `gitignore`). */
+  ignore: readonly IgnoreRule[]
 }
 
 type FileTask =
   | {kind: 'env'; path: string; repo: RepoState}
-  | {kind: 'manifest'; manifest: Manifest; path: string; repo: RepoState}
-  | {kind: 'source'; language: Language; path: string; repo: RepoState}
+  | {kind: 'project'; file: ProjectFileKind; path: string; repo: RepoState; pkg?: PackageState}
+  | {kind: 'source'; language: Language; path: string; repo: RepoState; pkg?: PackageState}
+
+export interface WalkOptions {
+  /** Globs of paths (relative to the scan root) or names to leave out, as `--exclude` gives them. */
+  exclude?: readonly string[]
+  /** Skip what the repositories' .gitignore files ignore. */
+  gitignore?: boolean
+  /** Called between slices of the walk with what it has seen so far. */
+  onProgress?: (progress: {repositories: number; files: number}) => void
+}
+
+/** Source files whose head says they were generated: their imports are a generator's, not the project's. */
+const GENERATED_MARK = /@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b/i
 
 class Scanner {
   private readonly rules: RuleIndex
@@ -230,27 +265,33 @@ class Scanner {
   private readonly configFiles: RepoConfigFile[] = []
   private readonly configKeys = new Set<string>()
   private filesVisited = 0
+  private readonly exclude: ExcludeRule[]
+  private readonly names = new Map<string, string>()
 
   private readonly dirQueue: DirTask[] = []
   private readonly fileQueue: FileTask[] = []
   private readonly head = Buffer.allocUnsafe(SOURCE_HEAD_BYTES)
 
-  constructor(clients: readonly ClientAdapter[]) {
+  constructor(
+    clients: readonly ClientAdapter[],
+    private readonly options: WalkOptions,
+  ) {
     this.rules = buildRuleIndex(clients)
+    this.exclude = (options.exclude ?? []).map((glob) => compileExclude(glob))
   }
 
   async scan(roots: string[]): Promise<RepoScanResult> {
     for (const root of await scanRoots(roots)) {
-      const repo = this.newRepo(root, false)
-      this.dirQueue.push({path: root, dirs: [], repo, isRoot: true})
+      const repo = this.newRepo(root, 'folder')
+      this.dirQueue.push({path: root, dirs: [], repo, isRoot: true, ignore: []})
     }
 
     await new Promise<void>((done, fail) => this.slice(done, fail))
     return this.result()
   }
 
-  private newRepo(path: string, marked: boolean): RepoState {
-    const repo: RepoState = {path, marked, frameworks: new Map(), instructionFiles: [], envFiles: [], mcpConfigs: new Set()}
+  private newRepo(path: string, kind: RepositoryRecord['kind']): RepoState {
+    const repo: RepoState = {path, kind, frameworks: new Map(), packages: [], instructionFiles: [], envFiles: [], mcpConfigs: new Set()}
     this.repos.push(repo)
     return repo
   }
@@ -269,6 +310,7 @@ class Scanner {
         }
 
         if ((n & 31) === 0 && performance.now() > deadline) {
+          this.options.onProgress?.({repositories: this.repos.filter((r) => r.kind !== 'folder').length, files: this.filesVisited})
           setImmediate(() => this.slice(done, fail))
           return
         }
@@ -295,32 +337,71 @@ class Scanner {
   }
 
   private visitDir(task: DirTask, entries: Dirent[]): void {
-    let hasGit = false
-    for (const entry of entries) {
-      if (!task.isRoot && ENV_MARKERS.has(entry.name)) return
-      if (entry.name === '.git') hasGit = true
-    }
-
-    let repo = task.repo
-    if (hasGit) {
-      if (task.isRoot) repo.marked = true
-      else repo = this.newRepo(task.path, true)
-    }
-
+    let git: Dirent | undefined
+    let manifest = false
+    let gitignore = false
     const dirName = task.dirs.at(-1) ?? ''
+    for (const entry of entries) {
+      const name = entry.name
+      if (!task.isRoot && ENV_MARKERS.has(name)) return
+      if (name === '.git') git = entry
+      else if (name === '.gitignore') gitignore = true
+      else if (!manifest && !entry.isDirectory()) {
+        const kind = projectFileKind(name, dirName)
+        manifest = kind !== undefined && marksProject(kind, name)
+      }
+    }
+
+    let {repo, pkg} = task
+    if (git) {
+      const kind = gitKind(task.path, git)
+      if (task.isRoot) repo.kind = kind
+      else repo = this.newRepo(task.path, kind)
+      pkg = undefined
+    } else if (manifest) {
+      if (repo.kind === 'folder') {
+        // The outermost directory with a manifest and no git is the project; the root included.
+        if (task.isRoot) repo.kind = 'project'
+        else repo = this.newRepo(task.path, 'project')
+        pkg = undefined
+      } else if (task.path !== repo.path) {
+        pkg = {path: task.path, frameworks: new Map()}
+        repo.packages.push(pkg)
+      }
+    }
+
+    const ignore = gitignore && this.options.gitignore ? [...task.ignore, ...readGitignore(task.path, task.dirs)] : task.ignore
+    const filtering = this.exclude.length > 0 || ignore.length > 0
+    const here: DirTask = {...task, repo, pkg, ignore}
     const globRules = this.rules.globByParent.get(dirName)
     for (const entry of entries) {
       const name = entry.name
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(name)) this.dirQueue.push({path: childPath(task.path, name), dirs: [...task.dirs, name], repo, isRoot: false})
+      const isDir = entry.isDirectory()
+      if (filtering && this.leftOut(task.dirs, name, isDir, ignore)) continue
+      if (isDir) {
+        if (!SKIP_DIRS.has(name)) this.dirQueue.push({path: childPath(task.path, name), dirs: [...task.dirs, name], repo, pkg, isRoot: false, ignore})
       } else if (entry.isFile()) {
-        if (name !== '.git') this.visitFile(task, repo, name, globRules)
+        if (name !== '.git') this.visitFile(here, name, globRules)
       } else if (entry.isSymbolicLink() && this.wantsByName(task, name, globRules)) {
         // A symlinked config or manifest is what the client would read; a symlinked directory is
         // never entered, so a link can neither loop nor lead outside the tree.
-        if (isFileTarget(childPath(task.path, name))) this.visitFile(task, repo, name, globRules)
+        if (isFileTarget(childPath(task.path, name))) this.visitFile(here, name, globRules)
       }
     }
+  }
+
+  /** Excluded by --exclude, or ignored by a .gitignore in force (the last matching rule decides). */
+  private leftOut(dirs: readonly string[], name: string, isDir: boolean, ignore: readonly IgnoreRule[]): boolean {
+    const rel = dirs.length === 0 ? name : `${dirs.join('/')}/${name}`
+    for (const rule of this.exclude) if ((rule.anchored ? rule.regex.test(rel) : rule.regex.test(name)) && (isDir || !rule.dirOnly)) return true
+    for (let i = ignore.length - 1; i >= 0; i--) {
+      const rule = ignore[i]
+      if (rule.dirOnly && !isDir) continue
+      const subject = rule.anchored ? relativeTo(rel, rule.base) : name
+      if (subject !== undefined && rule.regex.test(subject)) return !rule.negate
+    }
+
+    return false
   }
 
   private wantsByName(task: DirTask, name: string, globRules: PathRule[] | undefined): boolean {
@@ -329,16 +410,18 @@ class Scanner {
       globRules !== undefined ||
       this.rules.globAnywhere.length > 0 ||
       isEnvFile(name) ||
-      manifestKind(name, task.dirs.at(-1) ?? '') !== undefined
+      projectFileKind(name, task.dirs.at(-1) ?? '') !== undefined
     )
   }
 
-  private visitFile(task: DirTask, repo: RepoState, name: string, globRules: PathRule[] | undefined): void {
+  private visitFile(task: DirTask, name: string, globRules: PathRule[] | undefined): void {
+    const {repo, pkg} = task
     this.filesVisited++
     const dot = name.lastIndexOf('.')
-    const language = dot > 0 ? SOURCE_LANGUAGE.get(name.slice(dot + 1)) : undefined
+    // setup.py is a manifest, not a source file whose imports count.
+    const language = dot > 0 && name !== 'setup.py' ? SOURCE_LANGUAGE.get(name.slice(dot + 1)) : undefined
     if (language) {
-      if (!name.endsWith('.d.ts') && !name.endsWith('.min.js')) this.fileQueue.push({kind: 'source', language, path: childPath(task.path, name), repo})
+      if (!name.endsWith('.d.ts') && !name.endsWith('.min.js')) this.fileQueue.push({kind: 'source', language, path: childPath(task.path, name), repo, pkg})
       return
     }
 
@@ -352,8 +435,8 @@ class Scanner {
       return
     }
 
-    const manifest = manifestKind(name, task.dirs.at(-1) ?? '')
-    if (manifest) this.fileQueue.push({kind: 'manifest', manifest, path: childPath(task.path, name), repo})
+    const file = projectFileKind(name, task.dirs.at(-1) ?? '')
+    if (file && file !== 'marker') this.fileQueue.push({kind: 'project', file, path: childPath(task.path, name), repo, pkg})
   }
 
   private applyRules(rules: PathRule[], task: DirTask, repo: RepoState, name: string): void {
@@ -376,11 +459,11 @@ class Scanner {
   private readFileTask(task: FileTask): void {
     if (task.kind === 'source') {
       const text = this.readHead(task.path)
-      if (text) this.sourceFile(task.repo, task.path, task.language, text)
+      if (text && !GENERATED_MARK.test(text.slice(0, 512))) this.sourceFile(task, text)
       return
     }
 
-    const text = readText(task.path)
+    const text = readText(task.path, task.kind === 'project' ? MAX_LOCKFILE_BYTES : MAX_TEXT_BYTES)
     if (text === undefined) return
     if (task.kind === 'env') {
       const keys = envKeys(text)
@@ -388,9 +471,14 @@ class Scanner {
       return
     }
 
-    const parser = MANIFEST_PARSERS[task.manifest]
+    const parser = PROJECT_FILE_PARSERS[task.file as Exclude<ProjectFileKind, 'marker'>]
+    if (parser.evidence === 'dependency' && task.pkg && !task.pkg.name && isInDir(task.path, task.pkg.path)) {
+      const name = manifestName(task.file, text)
+      if (name) task.pkg.name = name
+    }
+
     for (const hit of parser.parse(text)) {
-      this.addFramework(task.repo, hit.entry, parser.language, 'dependency', task.path, hit.line, hit.name)
+      this.addEvidence(task, hit.entry, {kind: parser.evidence, file: task.path, package: hit.name, language: parser.language, line: hit.line})
     }
   }
 
@@ -399,42 +487,52 @@ class Scanner {
     return withOpenFile(path, (fd) => this.head.toString('latin1', 0, readSync(fd, this.head, 0, SOURCE_HEAD_BYTES, 0)))
   }
 
-  private sourceFile(repo: RepoState, path: string, language: Language, text: string): void {
-    for (const hit of scanImports(language, text)) {
-      this.addFramework(repo, hit.entry, language, 'import', path, lineAt(text, hit.index), hit.module)
+  private sourceFile(task: FileTask & {kind: 'source'}, text: string): void {
+    for (const hit of scanImports(task.language, text)) {
+      this.addEvidence(task, hit.entry, {kind: 'import', file: task.path, package: hit.module, language: task.language, line: lineAt(text, hit.index)})
     }
   }
 
-  private addFramework(
-    repo: RepoState,
-    entry: FrameworkEntry,
-    language: FrameworkRecord['language'],
-    evidence: FrameworkRecord['evidence'],
-    file: string,
-    line: number | undefined,
-    pkg: string,
-  ): void {
-    const key = `${entry.id}\0${evidence}`
-    const current = repo.frameworks.get(key)
-    // Reads finish in any order: keep the shallowest, then first-sorting, file so output is stable.
-    if (current && !earlier(file, line, current)) return
-    const record: FrameworkRecord = {framework: entry.id, name: entry.name, language, evidence, file, package: pkg}
-    if (line !== undefined) record.line = line
-    repo.frameworks.set(key, record)
+  private addEvidence(task: {repo: RepoState; pkg?: PackageState}, entry: FrameworkEntry, evidence: EvidenceRecord): void {
+    if (evidence.line === undefined) delete evidence.line
+    evidence.package = this.intern(evidence.package)
+    keep(task.repo.frameworks, entry, evidence)
+    if (task.pkg) keep(task.pkg.frameworks, entry, evidence)
+  }
+
+  /**
+   * A name matched in a file's head is a slice of the whole 16 KB head string, and would keep it
+   * alive as long as the evidence lives: each distinct name is copied out once and shared.
+   */
+  private intern(name: string): string {
+    let copy = this.names.get(name)
+    if (copy === undefined) {
+      copy = Buffer.from(name, 'utf8').toString('utf8')
+      this.names.set(copy, copy)
+    }
+
+    return copy
   }
 
   private result(): RepoScanResult {
     const repositories: RepositoryRecord[] = []
     for (const repo of this.repos) {
       const empty = repo.frameworks.size + repo.instructionFiles.length + repo.envFiles.length + repo.mcpConfigs.size === 0
-      // A scan root that is not a repository stands for the loose files beside the repositories it
+      // A scan root that is no repository stands for the loose files beside the repositories it
       // holds, so it only shows when something was found there or nothing else was found under it.
-      if (!repo.marked && empty && this.repos.some((other) => other !== repo && other.marked && isInside(other.path, repo.path))) continue
+      if (repo.kind === 'folder' && empty && this.repos.some((other) => other !== repo && other.kind !== 'folder' && isInside(other.path, repo.path))) continue
+      const direct = new Set<string>()
+      for (const [id, state] of repo.frameworks) {
+        for (const evidence of state.evidence.values()) if (evidence.kind === 'dependency') direct.add(id)
+      }
+
       repositories.push({
         path: repo.path,
-        frameworks: [...repo.frameworks.values()].sort(
-          (a, b) => compare(a.framework, b.framework) || compare(a.evidence, b.evidence) || compare(a.file, b.file),
-        ),
+        kind: repo.kind,
+        frameworks: frameworkRecords(repo.frameworks, direct),
+        packages: repo.packages
+          .map((pkg): PackageRecord => ({path: pkg.path, ...(pkg.name ? {name: pkg.name} : {}), frameworks: frameworkRecords(pkg.frameworks, direct)}))
+          .sort((a, b) => compare(a.path, b.path)),
         instructionFiles: repo.instructionFiles.sort((a, b) => compare(a.path, b.path)),
         envFiles: repo.envFiles.sort((a, b) => compare(a.path, b.path)),
         mcpConfigs: [...repo.mcpConfigs].sort(compare),
@@ -447,26 +545,77 @@ class Scanner {
   }
 }
 
+/** One row per framework, file and kind; a second hit in the same file keeps the earliest line. */
+function keep(frameworks: Map<string, FrameworkState>, entry: FrameworkEntry, evidence: EvidenceRecord): void {
+  let state = frameworks.get(entry.id)
+  if (!state) {
+    state = {entry, evidence: new Map()}
+    frameworks.set(entry.id, state)
+  }
+
+  const key = `${evidence.kind}\0${evidence.file}`
+  const current = state.evidence.get(key)
+  if (!current || (evidence.line ?? Infinity) < (current.line ?? Infinity)) state.evidence.set(key, current ? {...evidence} : evidence)
+}
+
+const EVIDENCE_ORDER: Record<EvidenceRecord['kind'], number> = {dependency: 0, lockfile: 1, import: 2}
+
+/**
+ * Sorted records. A lockfile row is transitive when no manifest of the repository names the
+ * framework; a framework is transitive when nothing but such rows show it.
+ */
+function frameworkRecords(frameworks: Map<string, FrameworkState>, direct: ReadonlySet<string>): FrameworkRecord[] {
+  const records: FrameworkRecord[] = []
+  for (const [id, state] of frameworks) {
+    const evidence = [...state.evidence.values()]
+      .map((e): EvidenceRecord => (e.kind === 'lockfile' && !direct.has(id) ? {...e, transitive: true} : {...e}))
+      .sort((a, b) => EVIDENCE_ORDER[a.kind] - EVIDENCE_ORDER[b.kind] || compare(a.file, b.file))
+    records.push({
+      framework: id,
+      name: state.entry.name,
+      languages: [...new Set(evidence.map((e) => e.language))].sort(),
+      transitive: evidence.every((e) => e.transitive === true),
+      evidence,
+    })
+  }
+
+  return records.sort((a, b) => compare(a.framework, b.framework))
+}
+
+/**
+ * A `.git` directory is a repository; a `.git` file (`gitdir: …`) is a worktree when it points into
+ * another repository's `worktrees/`, a submodule when it points into `modules/`.
+ */
+function gitKind(dir: string, entry: Dirent): RepositoryRecord['kind'] {
+  if (entry.isDirectory()) return 'git'
+  const text = withOpenFile(childPath(dir, '.git'), (fd) => {
+    const buffer = Buffer.alloc(1024)
+    return buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0))
+  })
+  const gitdir = /^gitdir:\s*(.+?)\s*$/m.exec(text ?? '')?.[1]?.replaceAll('\\', '/')
+  if (gitdir?.includes('/worktrees/')) return 'worktree'
+  if (gitdir?.includes('/modules/')) return 'submodule'
+  return 'git'
+}
+
 /** Faster than path.join for an already-normal absolute directory; a root like `/` keeps one separator. */
 function childPath(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name
 }
 
-function earlier(file: string, line: number | undefined, current: FrameworkRecord): boolean {
-  const depth = depthOf(file) - depthOf(current.file)
-  if (depth !== 0) return depth < 0
-  if (file !== current.file) return file < current.file
-  return (line ?? Infinity) < (current.line ?? Infinity)
-}
-
-function depthOf(path: string): number {
-  let depth = 0
-  for (let i = path.indexOf(sep); i !== -1; i = path.indexOf(sep, i + 1)) depth++
-  return depth
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Is the file directly in `dir`? */
+function isInDir(file: string, dir: string): boolean {
+  return file.length > dir.length + 1 && file.startsWith(dir) && file.charAt(dir.length) === sep && !file.includes(sep, dir.length + 1)
+}
+
+/** A directory's .gitignore rules; none when it cannot be read. */
+function readGitignore(dir: string, dirs: readonly string[]): IgnoreRule[] {
+  const text = readText(childPath(dir, '.gitignore'), MAX_TEXT_BYTES)
+  return text ? parseGitignore(text, dirs.join('/')) : []
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -482,11 +631,11 @@ function isFileTarget(path: string): boolean {
   }
 }
 
-/** A whole small text file; undefined when unreadable or larger than MAX_TEXT_BYTES. */
-function readText(path: string): string | undefined {
+/** A whole text file; undefined when unreadable or larger than `max` bytes. */
+function readText(path: string, max: number): string | undefined {
   return withOpenFile(path, (fd) => {
     const size = fstatSync(fd).size
-    if (size > MAX_TEXT_BYTES) return undefined
+    if (size > max) return undefined
     const buffer = Buffer.allocUnsafe(size)
     let filled = 0
     while (filled < size) {
@@ -535,6 +684,6 @@ async function scanRoots(roots: string[]): Promise<string[]> {
  * project MCP configs, agent frameworks, instruction files and model-provider keys in .env files.
  * Reads only; never follows a symlinked directory; never enters dependency, build or cache trees.
  */
-export async function scanRepositories(roots: string[], clients: readonly ClientAdapter[]): Promise<RepoScanResult> {
-  return new Scanner(clients).scan(roots)
+export async function scanRepositories(roots: string[], clients: readonly ClientAdapter[], options: WalkOptions = {}): Promise<RepoScanResult> {
+  return new Scanner(clients, options).scan(roots)
 }

@@ -106,6 +106,15 @@ export const RULES = {
     asi: ['ASI01', 'ASI06'],
     mcp: ['MCP06', 'MCP10'],
   },
+  // Not a finding of the inventory: SARIF's record of each framework in each repository, with one
+  // location per file that shows it, so code scanning can list where agents are built.
+  'agent-framework': {
+    severity: 'info',
+    title: 'Agent framework in use',
+    fix: 'Route the agent\'s MCP servers through agentgov proxy (agentgov wrap) so its tool calls are decided and recorded.',
+    asi: ['ASI10'],
+    mcp: ['MCP09'],
+  },
 } as const satisfies Record<string, RuleMeta>
 
 export type RuleId = keyof typeof RULES

@@ -38,7 +38,10 @@ export function toSarif(inventory: Inventory): object {
           },
         },
         ...(root ? {originalUriBaseIds: {SRCROOT: {uri: pathToFileURL(root.endsWith(sep) ? root : root + sep).href}}} : {}),
-        results: inventory.findings.map((finding) => sarifResult(finding, ruleIds.indexOf(finding.rule as RuleId), root)),
+        results: [
+          ...inventory.findings.map((finding) => sarifResult(finding, ruleIds.indexOf(finding.rule as RuleId), root)),
+          ...frameworkResults(inventory, ruleIds.indexOf('agent-framework'), root),
+        ],
       },
     ],
   }
@@ -78,6 +81,33 @@ function sarifResult(finding: Finding, ruleIndex: number, root: string | undefin
   }
 
   return result
+}
+
+/** One result per framework and repository, one location per file that shows it (at its first line). */
+function frameworkResults(inventory: Inventory, ruleIndex: number, root: string | undefined): object[] {
+  return inventory.repositories.flatMap((repo) =>
+    repo.frameworks.map((framework) => {
+      const byFile = new Map<string, number | undefined>()
+      for (const e of framework.evidence) {
+        const line = byFile.get(e.file)
+        if (!byFile.has(e.file) || (e.line !== undefined && (line === undefined || e.line < line))) byFile.set(e.file, e.line)
+      }
+
+      const kinds = [...new Set(framework.evidence.map((e) => e.kind))].join(', ')
+      return {
+        ruleId: 'agent-framework',
+        ruleIndex,
+        level: LEVEL.info,
+        message: {
+          text: `${framework.name}${framework.transitive ? ' (transitive)' : ''} in ${repo.path}: ${byFile.size} file(s) by ${kinds}.`,
+        },
+        locations: [...byFile].map(([file, line]) => ({
+          physicalLocation: {artifactLocation: artifactOf(file, root), ...(line ? {region: {startLine: line}} : {})},
+        })),
+        properties: {framework: framework.framework, repository: repo.path, transitive: framework.transitive},
+      }
+    }),
+  )
 }
 
 function artifactOf(file: string, root: string | undefined): object {

@@ -2,7 +2,7 @@ import type {Scope, Transport} from '../clients/types.js'
 import type {ConfigFormat} from '../config/document.js'
 
 /** The inventory `discover` produces; `--json` prints it. Schema documented in docs/inventory.md. */
-export const INVENTORY_SCHEMA = 'agentgov.inventory/v1'
+export const INVENTORY_SCHEMA = 'agentgov.inventory/v2'
 
 export type Severity = 'critical' | 'high' | 'low' | 'medium' | 'info'
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
@@ -63,16 +63,38 @@ export interface ClientRecord {
   processes: number[]
 }
 
-export interface FrameworkRecord {
-  /** Catalogue id, e.g. `langgraph`, `openai-agents`, `mcp-sdk`. */
-  framework: string
-  name: string
-  language: 'go' | 'javascript' | 'python' | 'other'
-  evidence: 'dependency' | 'import'
+/** One file that shows a framework. */
+export interface EvidenceRecord {
+  /** `dependency`: a manifest names it; `lockfile`: a lockfile resolves it; `import`: a source file imports it. */
+  kind: 'dependency' | 'import' | 'lockfile'
   file: string
   line?: number
   /** The package or module that gave it away. */
   package: string
+  language: 'dotnet' | 'go' | 'javascript' | 'jvm' | 'python' | 'rust'
+  /** A lockfile entry for a framework no manifest of the repository names: pulled in by another package. */
+  transitive?: true
+}
+
+export interface FrameworkRecord {
+  /** Catalogue id, e.g. `langgraph`, `openai-agents`, `mcp-sdk`. */
+  framework: string
+  name: string
+  /** Languages the evidence is in, sorted. */
+  languages: Array<EvidenceRecord['language']>
+  /** True when every piece of evidence is a transitive lockfile entry. */
+  transitive: boolean
+  /** Every file that shows it, one row per file and kind, sorted by kind then path. */
+  evidence: EvidenceRecord[]
+}
+
+/** A directory inside a repository with its own manifest (a workspace member or a sub-project). */
+export interface PackageRecord {
+  path: string
+  /** The `name` its manifest declares, when it declares one. */
+  name?: string
+  /** Frameworks shown by files in this package (they are also in the repository's list). */
+  frameworks: FrameworkRecord[]
 }
 
 export interface InstructionFileRecord {
@@ -91,7 +113,15 @@ export interface EnvFileRecord {
 
 export interface RepositoryRecord {
   path: string
+  /**
+   * `git`: a `.git` directory; `worktree` / `submodule`: a `.git` file pointing into another
+   * repository's worktrees or modules; `project`: no git, the outermost directory with a manifest;
+   * `folder`: files under a scanned folder that belong to no repository.
+   */
+  kind: 'folder' | 'git' | 'project' | 'submodule' | 'worktree'
+  /** Every framework in the repository, its packages' included. */
   frameworks: FrameworkRecord[]
+  packages: PackageRecord[]
   instructionFiles: InstructionFileRecord[]
   envFiles: EnvFileRecord[]
   /** Project-level MCP config files (their servers are in `servers`). */

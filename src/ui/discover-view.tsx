@@ -1,7 +1,9 @@
+import {sep} from 'node:path'
+
 import {Box, Text} from 'ink'
 
 import {severityRank} from '../discovery/rules.js'
-import {type Finding, type Inventory, type ServerRecord, SEVERITIES} from '../discovery/types.js'
+import {type Finding, type Inventory, type RepositoryRecord, type ServerRecord, SEVERITIES, type Severity} from '../discovery/types.js'
 import {tildify, truncate} from './text.js'
 import {GOVERNANCE_COLOR, SEVERITY_COLOR} from './theme.js'
 
@@ -73,28 +75,127 @@ function ServerLine({server, home, nameWidth}: {server: ServerRecord; home: stri
   )
 }
 
+/** Files named per framework before the rest are only counted: `--json` holds every one. */
+const FIRST_FILES = 3
+
+interface RepoRisk {
+  repo: RepositoryRecord
+  findings: Finding[]
+  worst: number
+  servers: ServerRecord[]
+}
+
+/** What each repository holds, riskiest first: worst finding, then findings, shadow servers, frameworks. */
+function byRisk(inventory: Inventory): RepoRisk[] {
+  const repos = inventory.repositories
+  const owner = (file: string | undefined) =>
+    file ? repos.filter((r) => file.startsWith(r.path + sep)).sort((a, b) => b.path.length - a.path.length)[0] : undefined
+  const rows = new Map(repos.map((repo) => [repo, {repo, findings: [] as Finding[], worst: -1, servers: [] as ServerRecord[]}]))
+  for (const finding of inventory.findings) {
+    const row = rows.get(owner(finding.file) as RepositoryRecord)
+    if (!row) continue
+    row.findings.push(finding)
+    row.worst = Math.max(row.worst, severityRank(finding.severity))
+  }
+
+  for (const server of inventory.servers) if (server.scope === 'project') rows.get(owner(server.file) as RepositoryRecord)?.servers.push(server)
+  const shadow = (r: RepoRisk) => r.servers.filter((s) => s.governance === 'shadow').length
+  return [...rows.values()].sort(
+    (a, b) =>
+      b.worst - a.worst ||
+      b.findings.length - a.findings.length ||
+      shadow(b) - shadow(a) ||
+      b.repo.frameworks.length - a.repo.frameworks.length ||
+      a.repo.path.localeCompare(b.repo.path),
+  )
+}
+
+/** SEVERITIES runs from critical down, ranks from info up. */
+function severityAt(rank: number): Severity {
+  return SEVERITIES[SEVERITIES.length - 1 - rank]
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
 function Repositories({inventory}: Props) {
   if (inventory.repositories.length === 0) return null
   const home = inventory.host.home
+  const rows = byRisk(inventory)
+  let hidden = 0
   return (
     <Box flexDirection="column" marginBottom={1}>
-      <Text bold>Repositories</Text>
-      {inventory.repositories.map((repo) => {
-        const frameworks = [...new Set(repo.frameworks.map((f) => f.name))]
-        const parts = [
-          frameworks.length > 0 ? frameworks.join(', ') : 'no agent framework',
-          repo.mcpConfigs.length > 0 ? `${repo.mcpConfigs.length} MCP config(s)` : undefined,
-          repo.instructionFiles.length > 0 ? repo.instructionFiles.map((f) => f.kind).join(', ') : undefined,
-          repo.envFiles.length > 0 ? `.env keys: ${repo.envFiles.flatMap((e) => e.keys.map((k) => k.name)).join(', ')}` : undefined,
+      <Text bold>
+        Repositories <Text dimColor>({rows.filter((r) => r.repo.kind !== 'folder').length}, riskiest first)</Text>
+      </Text>
+      {rows.map(({repo, findings, worst, servers}) => {
+        const rel = (file: string) => (file.startsWith(repo.path + sep) ? file.slice(repo.path.length + 1) : tildify(file, home))
+        const shadow = servers.filter((s) => s.governance === 'shadow').length
+        const envKeys = repo.envFiles.flatMap((e) => e.keys)
+        const counts = [
+          repo.kind === 'folder' ? 'outside any repository' : repo.kind,
+          // Before the counts, so a narrow terminal truncates those and not the verdict.
+          findings.length > 0 ? `${plural(findings.length, 'finding')}, worst ${severityAt(worst)}` : undefined,
+          plural(repo.frameworks.length, 'framework'),
+          repo.mcpConfigs.length > 0 ? `${plural(repo.mcpConfigs.length, 'MCP config')} (${plural(servers.length, 'server')}, ${shadow} shadow)` : undefined,
+          repo.instructionFiles.length > 0 ? plural(repo.instructionFiles.length, 'instruction file') : undefined,
+          envKeys.length > 0 ? plural(envKeys.length, '.env key') : undefined,
         ].filter(Boolean)
         return (
-          <Box key={repo.path} marginLeft={2}>
-            <Text>
-              <Text color="cyan">{tildify(repo.path, home)}</Text> <Text dimColor>{parts.join(' · ')}</Text>
+          <Box key={repo.path} flexDirection="column" marginLeft={2}>
+            <Text wrap="truncate-end">
+              <Text color={worst >= 0 ? SEVERITY_COLOR[severityAt(worst)] : 'cyan'}>{tildify(repo.path, home)}</Text>{' '}
+              <Text dimColor>{counts.join(' · ')}</Text>
             </Text>
+            {repo.frameworks.map((framework) => {
+              const files = [...new Set(framework.evidence.map((e) => e.file))]
+              hidden += Math.max(0, files.length - FIRST_FILES)
+              return (
+                <Box key={framework.framework} marginLeft={2}>
+                  <Text wrap="truncate-end">
+                    <Text bold>{framework.name}</Text>
+                    {framework.transitive ? <Text color="yellow"> transitive</Text> : null}
+                    <Text dimColor> {plural(files.length, 'file')}: </Text>
+                    {files.slice(0, FIRST_FILES).map(rel).join(', ')}
+                    {files.length > FIRST_FILES ? <Text dimColor> +{files.length - FIRST_FILES} more</Text> : null}
+                  </Text>
+                </Box>
+              )
+            })}
+            {repo.packages.length > 0 ? (
+              <Box marginLeft={2}>
+                <Text wrap="truncate-end">
+                  <Text dimColor>packages: </Text>
+                  {repo.packages
+                    .map((p) => `${rel(p.path)}${p.name ? ` (${p.name})` : ''}${p.frameworks.length > 0 ? `: ${p.frameworks.map((f) => f.name).join(', ')}` : ''}`)
+                    .join('; ')}
+                </Text>
+              </Box>
+            ) : null}
+            {repo.mcpConfigs.length > 0 ? <FileList label="MCP configs" files={repo.mcpConfigs.map(rel)} /> : null}
+            {repo.instructionFiles.length > 0 ? <FileList label="instructions" files={repo.instructionFiles.map((f) => rel(f.path))} /> : null}
+            {envKeys.length > 0 ? (
+              <FileList label=".env keys" files={repo.envFiles.flatMap((e) => e.keys.map((k) => `${k.name} (${rel(e.path)}:${k.line})`))} />
+            ) : null}
           </Box>
         )
       })}
+      <Text dimColor>
+        {hidden > 0 ? `${plural(hidden, 'more file')} not named here. ` : ''}Every file of every repository: agentgov discover {inventory.scanned.repositories.map((p) => tildify(p, home)).join(' ')} --json
+      </Text>
+    </Box>
+  )
+}
+
+function FileList({label, files}: {label: string; files: string[]}) {
+  return (
+    <Box marginLeft={2}>
+      <Text wrap="truncate-end">
+        <Text dimColor>{label}: </Text>
+        {files.slice(0, FIRST_FILES).join(', ')}
+        {files.length > FIRST_FILES ? <Text dimColor> +{files.length - FIRST_FILES} more</Text> : null}
+      </Text>
     </Box>
   )
 }

@@ -86,7 +86,7 @@ args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs
   }
 
   it('finds every server at every scope, and nothing inside node_modules', () => {
-    expect(inventory.schema).toBe('agentgov.inventory/v1')
+    expect(inventory.schema).toBe('agentgov.inventory/v2')
     expect(inventory.servers.map((s) => `${s.client}/${s.scope}/${s.name}`).sort()).toEqual([
       'claude-code/local/db',
       'claude-code/project/gh',

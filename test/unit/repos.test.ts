@@ -9,7 +9,7 @@ import {redactValue} from '../../src/detect/redact.js'
 import {NPM_FRAMEWORKS, PYPI_FRAMEWORKS} from '../../src/discovery/frameworks.js'
 import {isPlaceholder, providerOfValue} from '../../src/discovery/provider-keys.js'
 import {type RepoScanResult, scanRepositories} from '../../src/discovery/repos.js'
-import type {RepositoryRecord} from '../../src/discovery/types.js'
+import type {EvidenceRecord, FrameworkRecord, RepositoryRecord} from '../../src/discovery/types.js'
 import {FIXTURES} from '../helpers/clients.js'
 
 /** A small catalogue of its own, so these tests do not depend on which adapters exist yet. */
@@ -43,8 +43,11 @@ let result: RepoScanResult
 /** Git refuses to store directories named .git, so fixtures become repositories in a temp copy. */
 function makeWorkspace(): string {
   const dir = join(tmp, `ws-${Math.random().toString(36).slice(2)}`)
-  cpSync(join(FIXTURES, 'repos'), dir, {recursive: true})
-  for (const repo of ['py-agent', 'ts-app', 'monorepo']) mkdirSync(join(dir, repo, '.git', 'objects'), {recursive: true})
+  for (const repo of ['py-agent', 'ts-app', 'monorepo']) {
+    cpSync(join(FIXTURES, 'repos', repo), join(dir, repo), {recursive: true})
+    mkdirSync(join(dir, repo, '.git', 'objects'), {recursive: true})
+  }
+
   // TypeScript sources are written here: in the fixture tree the project's own tsc would check them.
   write(join(dir, 'monorepo', 'packages', 'api', 'src', 'agent.ts'), "import {Agent} from '@mastra/core/agent'\n\nexport const agent = new Agent()\n")
   write(join(dir, 'ts-app', 'src', 'types.d.ts'), "import type {Agent} from '@openai/agents'\n")
@@ -63,12 +66,14 @@ function repo(scan: RepoScanResult, path: string): RepositoryRecord {
   return found
 }
 
-function frameworks(record: RepositoryRecord): string[] {
-  return record.frameworks.map((f) => `${f.framework}:${f.evidence}`).sort()
+/** `framework:kind` once per kind of evidence the repository holds for it. */
+function frameworks(record: {frameworks: FrameworkRecord[]}): string[] {
+  return [...new Set(record.frameworks.flatMap((f) => f.evidence.map((e) => `${f.framework}:${e.kind}`)))].sort()
 }
 
-function evidence(record: RepositoryRecord, framework: string, kind: 'dependency' | 'import') {
-  return record.frameworks.find((f) => f.framework === framework && f.evidence === kind)
+/** The first file of that kind (they are sorted by path). */
+function evidence(record: RepositoryRecord, framework: string, kind: EvidenceRecord['kind']) {
+  return record.frameworks.find((f) => f.framework === framework)?.evidence.find((e) => e.kind === kind)
 }
 
 function relative(record: RepositoryRecord, paths: string[]): string[] {
@@ -302,14 +307,24 @@ describe('scanRepositories: matching rules', () => {
     expect(frameworks(scan.repositories[0])).toEqual(['crewai:import'])
   })
 
-  it('reports a framework once per repository and evidence kind, from the shallowest file', async () => {
+  it('keeps every file that shows a framework, once per file and kind, at its first line', async () => {
     const dir = join(tmp, 'repeat')
     write(join(dir, 'z', 'deep', 'a.py'), 'import crewai\n')
-    write(join(dir, 'b.py'), 'import os\nfrom crewai import Crew\n')
+    write(join(dir, 'b.py'), 'import os\nfrom crewai import Crew\nimport crewai.tools\n')
     write(join(dir, 'c.py'), 'import crewai.tools\n')
     const scan = await scanRepositories([dir], ADAPTERS)
     expect(scan.repositories[0].frameworks).toEqual([
-      {framework: 'crewai', name: 'CrewAI', language: 'python', evidence: 'import', file: join(dir, 'b.py'), line: 2, package: 'crewai'},
+      {
+        framework: 'crewai',
+        name: 'CrewAI',
+        languages: ['python'],
+        transitive: false,
+        evidence: [
+          {kind: 'import', file: join(dir, 'b.py'), line: 2, package: 'crewai', language: 'python'},
+          {kind: 'import', file: join(dir, 'c.py'), line: 1, package: 'crewai.tools', language: 'python'},
+          {kind: 'import', file: join(dir, 'z', 'deep', 'a.py'), line: 1, package: 'crewai', language: 'python'},
+        ],
+      },
     ])
   })
 })

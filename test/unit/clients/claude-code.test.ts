@@ -63,6 +63,15 @@ describe('claude-code adapter', () => {
     expect(bare[1]).toMatchObject({transport: 'http', url: 'https://docs.example.com/mcp', path: ['docs'], line: 3})
   })
 
+  it('reads the servers a plugin declares inline in its plugin.json', () => {
+    const {servers} = readFixture(claudeCode, 'claude-code/plugin.json', 'json', 'extension')
+    expect(servers.map((s) => [s.name, s.transport, s.path])).toEqual([
+      ['changelog', 'stdio', ['mcpServers', 'changelog']],
+      ['tracker', 'http', ['mcpServers', 'tracker']],
+    ])
+    expect(servers[0]).toMatchObject({command: '${CLAUDE_PLUGIN_ROOT}/servers/changelog', args: ['--repo', '.'], line: 6})
+  })
+
   it('reports a managed allow-list that matches literal commands or URLs', () => {
     const {servers, facts} = readFixture(claudeCode, 'claude-code/managed-mcp.json', 'json', 'managed')
     expect(servers.map((s) => [s.name, s.command, s.line])).toEqual([['company-tools', '/opt/company/bin/mcp-tools', 3]])
@@ -83,6 +92,7 @@ describe('claude-code adapter', () => {
       {path: '/etc/claude-code/managed-mcp.json', scope: 'managed', format: 'json'},
       {path: '/etc/claude-code/managed-settings.json', scope: 'managed', format: 'json'},
       {path: '/home/ana/.claude/plugins/**/.mcp.json', scope: 'extension', format: 'json'},
+      {path: '/home/ana/.claude/plugins/**/.claude-plugin/plugin.json', scope: 'extension', format: 'json'},
     ])
 
     const darwin = claudeCode.machineConfigs(hostFromEnv({HOME: '/Users/ana'}, 'darwin')).map((l) => l.path)
@@ -91,6 +101,7 @@ describe('claude-code adapter', () => {
       '/Library/Application Support/ClaudeCode/managed-mcp.json',
       '/Library/Application Support/ClaudeCode/managed-settings.json',
       '/Users/ana/.claude/plugins/**/.mcp.json',
+      '/Users/ana/.claude/plugins/**/.claude-plugin/plugin.json',
     ])
 
     const win = claudeCode.machineConfigs(hostFromEnv({HOME: 'C:/Users/ana', APPDATA: 'C:/Users/ana/AppData/Roaming'}, 'win32'))

@@ -23,6 +23,7 @@ describe('claude-desktop adapter', () => {
     const linux = hostFromEnv({HOME: '/home/ana'}, 'linux')
     expect(claudeDesktop.machineConfigs(linux)).toEqual([
       {path: `/home/ana/.config/Claude/${file}`, scope: 'user', format: 'json', uncertain: true},
+      {path: '/home/ana/.config/Claude/Claude Extensions/*/manifest.json', scope: 'extension', format: 'json', uncertain: true},
     ])
     const xdg = hostFromEnv({HOME: '/home/ana', XDG_CONFIG_HOME: '/home/ana/.xdg'}, 'linux')
     expect(claudeDesktop.machineConfigs(xdg)[0].path).toBe(`/home/ana/.xdg/Claude/${file}`)
@@ -30,6 +31,7 @@ describe('claude-desktop adapter', () => {
     const darwin = hostFromEnv({HOME: '/Users/ana'}, 'darwin')
     expect(claudeDesktop.machineConfigs(darwin)).toEqual([
       {path: `/Users/ana/Library/Application Support/Claude/${file}`, scope: 'user', format: 'json'},
+      {path: '/Users/ana/Library/Application Support/Claude/Claude Extensions/*/manifest.json', scope: 'extension', format: 'json'},
     ])
 
     const win = hostFromEnv({HOME: 'C:/Users/ana', APPDATA: 'C:/Users/ana/AppData/Roaming'}, 'win32')
@@ -41,7 +43,25 @@ describe('claude-desktop adapter', () => {
         format: 'json',
         uncertain: true,
       },
+      {path: 'C:/Users/ana/AppData/Roaming/Claude/Claude Extensions/*/manifest.json', scope: 'extension', format: 'json'},
     ])
+  })
+
+  it('reads the one server an installed extension manifest launches', () => {
+    const {servers} = readFixture(claudeDesktop, 'claude-desktop/extension-manifest.json', 'json', 'extension')
+    expect(servers).toEqual([
+      {
+        name: 'notes-search',
+        path: ['server', 'mcp_config'],
+        transport: 'stdio',
+        enabled: true,
+        line: 10,
+        command: 'node',
+        args: ['${__dirname}/server/index.js', '--root', '${user_config.notes_dir}'],
+        env: {NOTES_TOKEN: '${user_config.token}'},
+      },
+    ])
+    expect(readFixture(claudeDesktop, 'claude-code/plugin.json', 'json', 'extension').servers).toEqual([])
   })
 
   it('has no project files and is recognised by its app process', () => {
