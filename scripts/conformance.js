@@ -45,11 +45,17 @@ const scenarios = args.flatMap((arg, index) => (arg === '--scenario' ? [args[ind
 const children = []
 const work = mkdtempSync(join(tmpdir(), 'agentgov-conformance-'))
 
-const cleanUp = () => {
-  for (const child of children) child.kill('SIGTERM')
-  rmSync(work, {recursive: true, force: true})
+const removeWork = () => {
+  try {
+    rmSync(work, {recursive: true, force: true})
+  } catch {
+    // A child still writing its state there; the OS's temp cleaning takes the rest.
+  }
 }
-process.on('exit', cleanUp)
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM')
+  removeWork()
+})
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130))
 
 try {
@@ -59,7 +65,8 @@ try {
   process.exitCode = 2
 }
 // Stopping the servers lets node exit once stdout is flushed (process.exit could cut a piped line).
-cleanUp()
+await Promise.all(children.filter((child) => child.exitCode === null && child.signalCode === null).map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))))
+removeWork()
 
 async function main() {
   const node = conformanceNode()
@@ -121,7 +128,7 @@ async function startProxy(upstream) {
   const policy = join(home, 'policy.yaml')
   writeFileSync(policy, ALLOW_ALL)
   const tokens = join(home, 'tokens.json')
-  const {addToken} = await import(join(ROOT, 'dist', 'proxy', 'tokens.js')).catch(() => {
+  const {addToken} = await import(join(ROOT, 'dist', 'src', 'proxy', 'tokens.js')).catch(() => {
     throw new Error('dist/ is missing or stale: run `npm run build` before --via-proxy.')
   })
   const token = addToken(tokens, 'conformance')
