@@ -47,10 +47,12 @@ export function stripStyles(text: string): string {
 }
 
 /**
- * The terminal's width; a terminal that reports no size (a serial console, `script`, some CI
- * runners) says 0 columns, and ink would then wrap after every character: assume a common width.
+ * The width to lay a view out in. Piped output (`discover | less`) still has the person's terminal
+ * on stderr, and `COLUMNS` says what a script wants; a terminal that reports no size (a serial
+ * console, `script`, some CI runners) says 0 columns, and ink would then wrap after every
+ * character: assume a common width.
  */
 function widthOf(out: NodeJS.WriteStream): number {
-  if (out.columns) return out.columns
-  return out.isTTY ? 100 : 80
+  const fromEnv = Number.parseInt(process.env.COLUMNS ?? '', 10)
+  return out.columns || (fromEnv > 0 ? fromEnv : 0) || process.stderr.columns || 100
 }
