@@ -93,6 +93,11 @@ export function brokenWords(list: readonly string[]): string {
     .join('|')
 }
 
+/** The pattern when the text passes its gate (a literal test that lets bulk text skip it), else nothing. */
+export function gated(gate: RegExp, text: string, pattern: RegExp): RegExp | undefined {
+  return gate.test(text) ? pattern : undefined
+}
+
 /** Every pattern a rule registers, for the linear-time test. */
 export const PATTERNS: RegExp[] = []
 

@@ -14,6 +14,9 @@ export const CONFUSABLES: Readonly<Record<string, string>> = {
   օ: 'o', ս: 'u', ց: 'g', հ: 'h', ո: 'n', ı: 'i', ȷ: 'j', ℓ: 'l', ℮: 'e', ɑ: 'a', ɩ: 'i', ʋ: 'u', ꓲ: 'i', ꓳ: 'o',
 }
 
+ 
+const ASCII_ONLY = /^[\u0000-\u007f]*$/
+
 /** ASCII look-alikes among themselves: `I`/`l`/`1`, `0`/`O`, `rn`/`m`, `vv`/`w`. */
 const ASCII_SKELETON: ReadonlyArray<[RegExp, string]> = [
   [/[1il|]/g, 'l'],
@@ -37,7 +40,8 @@ export function latinise(name: string): string {
 
 /** A name reduced to how it looks: latinised, case and separators ignored, ASCII look-alikes merged. */
 export function skeleton(name: string): string {
-  let out = latinise(name).replaceAll(/[\s_.-]+/g, '_')
+  // ASCII is its own compatibility form and has no look-alikes of other scripts.
+  let out = (ASCII_ONLY.test(name) ? name.toLowerCase() : latinise(name)).replaceAll(/[\s_.-]+/g, '_')
   for (const [pattern, to] of ASCII_SKELETON) out = out.replaceAll(pattern, to)
   return out
 }

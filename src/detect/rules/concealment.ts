@@ -1,4 +1,4 @@
-import {ALL_SURFACES, pattern, phraseHits, type Subject, type TextRule} from '../rule.js'
+import {ALL_SURFACES, gated, pattern, phraseHits, type Subject, type TextRule} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
 const meta = {
@@ -24,9 +24,11 @@ const CONCEAL = pattern(
   ].join('|'),
 )
 
+const GATE = /user|human|person|operator|customer|client|requester|anyone|anybody|them|him|her|silent|quiet|secret|covert|discreet|invisib|stealth|surrepti|detail/
+
 export const concealment: TextRule = {
   meta,
   check(subject: Subject) {
-    return phraseHits(subject, meta, CONCEAL, (m) => `The text tells the model to keep something from the person it works for: "${excerptOf(m[0])}".`)
+    return phraseHits(subject, meta, gated(GATE, subject.folded.text, CONCEAL), (m) => `The text tells the model to keep something from the person it works for: "${excerptOf(m[0])}".`)
   },
 }

@@ -1,5 +1,5 @@
 import {CREDENTIAL_STORES, CREDENTIAL_WORDS, OTHER_OWNER, PASS_VERBS, TAKE_VERBS} from '../catalogue/credentials.js'
-import {ALL_SURFACES, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
+import {ALL_SURFACES, gated, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
 const meta = {
@@ -34,11 +34,13 @@ const HAND_OVER = new RegExp(
 // "First", "before calling", "to verify": a step the model is told to take on the side.
 const SIDE_STEP = /\b(?:before|first|prior\s+to|to\s+verify|for\s+verification|for\s+security|as\s+a\s+(?:security|safety)\s+(?:check|measure)|also)\b[^.!?\n]{0,60}$/
 
+const GATE = /ssh|id |aws|rc\b|credential|docker|kube|env|shadow|passwd|key|wallet|seed|phrase|mnemonic|gpg|pgp|gnupg|cookie|login|password|hosts|gh|mcp|environ|secret|vault|token|oauth|2fa|otp|one-time|totp|history|\$|value/
+
 export const credentialRequest: TextRule = {
   meta,
   check(subject: Subject) {
     const text = subject.folded.text
-    return phraseHits(subject, meta, REQUEST, (m) => {
+    return phraseHits(subject, meta, gated(GATE, text, REQUEST), (m) => {
       const {verb, what} = m.groups!
       const end = m.index + m[0].length
       if (/ssh\/?$/.test(what) && SSH_PUBLIC.test(text.slice(end, end + 40))) return undefined

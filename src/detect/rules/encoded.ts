@@ -80,6 +80,8 @@ function rot13(text: string): string {
 
 // ROT13 hides a sentence or two in a definition; judging a large result twice over is not worth it.
 const ROT13_MAX = 16 * 1024
+// ROT13 of the words every hidden sentence uses (the, and, you, your, to, all, ignore, send, secret, system, user…).
+const ROT13_WORDS = /\b(?:gur|naq|lbh|lbhe|gb|nyy|vtaber|fraq|frperg|flfgrz|hfre|cnffjbeq|gbxra|vafgehpgvbaf|cerivbhf|qb|abg)\b/
 
 export const encoded: TextRule = {
   meta,
@@ -87,7 +89,7 @@ export const encoded: TextRule = {
     const {text, inner} = subject
     if (!inner || subject.depth >= MAX_DEPTH) return []
     const hits: Hit[] = []
-    const obeyDecoded = DECODE_AND_OBEY.test(subject.folded.text)
+    const obeyDecoded = /decod|base|rot|hex|unescap/.test(subject.folded.text) && DECODE_AND_OBEY.test(subject.folded.text)
     const judge = (decoded: string, how: string, start: number, end: number, techniques?: Set<Technique>): void => {
       const found = inner(decoded).filter((h) => !techniques || techniques.has(h.technique))
       // Only a payload that is prose counts as "decode and obey": an encoded example string is not one.
@@ -104,10 +106,12 @@ export const encoded: TextRule = {
       })
     }
 
+    // Base64 of prose mixes cases; hex of text always holds digits: bulk text without them skips the scan.
     for (const [regex, decode, how] of [
-      [BASE64, fromBase64, 'Base64'],
-      [HEX, fromHex, 'Hex-encoded'],
+      [/[A-Z]/.test(text) && /[a-z]/.test(text) ? BASE64 : undefined, fromBase64, 'Base64'],
+      [/\d/.test(text) ? HEX : undefined, fromHex, 'Hex-encoded'],
     ] as const) {
+      if (!regex) continue
       regex.lastIndex = 0
       for (const match of text.matchAll(regex)) {
         const decoded = decode(match[0])
@@ -136,7 +140,7 @@ export const encoded: TextRule = {
       }
     }
 
-    const turned = subject.folded.text.length <= ROT13_MAX ? rot13(subject.folded.text) : ''
+    const turned = subject.folded.text.length <= ROT13_MAX && ROT13_WORDS.test(subject.folded.text) ? rot13(subject.folded.text) : ''
     if (turned && ROT13_HINT.test(turned)) {
       const found = inner(turned).filter((h) => PROSE_TECHNIQUES.has(h.technique))
       if (found.length > 0) {

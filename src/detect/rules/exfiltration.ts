@@ -1,5 +1,5 @@
 import {MODEL_CONTEXT, SEND_VERBS, SENSITIVE_CONTEXT, STRONG_CONTEXT} from '../catalogue/exfiltration.js'
-import {ALL_SURFACES, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
+import {ALL_SURFACES, gated, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
 const meta = {
@@ -52,11 +52,11 @@ export const exfiltration: TextRule = {
         if (!leaves) return undefined
         return `The text tells the model to send what it holds somewhere: "${excerptOf(text.slice(m.index, Math.min(text.length, end + 60)).split(/[.!?\n]/)[0])}".`
       }),
-      ...phraseHits(subject, meta, SIDE_CHANNEL, (m) => `The text asks for the conversation or the model's instructions, a side channel out: "${excerptOf(m[0])}".`),
+      ...phraseHits(subject, meta, gated(/conversation|chat|dialogue|histor|user|prompt|instruction|previous|prior|earlier|preceding/, text, SIDE_CHANNEL), (m) => `The text asks for the conversation or the model's instructions, a side channel out: "${excerptOf(m[0])}".`),
       ...(text.includes('](') ? phraseHits(subject, meta, LINK_SMUGGLE, (m) => `A link with a placeholder in its address would carry data out when the client loads it: "${excerptOf(m[0])}".`) : []),
-      ...phraseHits(subject, meta, CARBON_COPY, (m) => `The text tells the model to copy messages to someone else: "${excerptOf(m[0])}".`),
-      ...phraseHits(subject, meta, ALSO_SEND, (m) => `The text tells the model to send a copy to an outside address: "${excerptOf(m[0])}".`),
-      ...phraseHits(subject, meta, ENCODE_AND_SEND, (m) => `The text tells the model to encode data and smuggle it out: "${excerptOf(m[0])}".`),
+      ...phraseHits(subject, meta, gated(/cc|cop|forward|always|also|silently|automatically/, text, CARBON_COPY), (m) => `The text tells the model to copy messages to someone else: "${excerptOf(m[0])}".`),
+      ...phraseHits(subject, meta, gated(/https?:|@/, text, ALSO_SEND), (m) => `The text tells the model to send a copy to an outside address: "${excerptOf(m[0])}".`),
+      ...phraseHits(subject, meta, gated(/base|hex|rot|url|encod|append|add|includ|embed|insert/, text, ENCODE_AND_SEND), (m) => `The text tells the model to encode data and smuggle it out: "${excerptOf(m[0])}".`),
     ]
   },
 }

@@ -12,6 +12,8 @@ const meta = {
 
 // Hebrew, Arabic, Syriac, Thaana, N'Ko and the presentation forms: text that legitimately carries direction marks.
 const RTL_SCRIPT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/
+ 
+const ASCII = /^[\u0000-\u007f]*$/
 const OVERRIDE = new Set(['U+202D', 'U+202E'])
 // Results are untrusted documents (web pages carry zero-width spaces and soft hyphens): only what hides a message or reorders text.
 const RESULT_KINDS = new Set(['tag', 'bidi'])
@@ -26,6 +28,8 @@ const WHAT: Record<HiddenText['kind'], string> = {
 export const invisible: TextRule = {
   meta,
   check(subject: Subject): Hit[] {
+    // Every character this rule looks for is outside ASCII.
+    if (ASCII.test(subject.text)) return []
     const rtl = RTL_SCRIPT.test(subject.text)
     const found = findHiddenText(subject.text).filter((h) => {
       if (subject.surface === 'result' && !RESULT_KINDS.has(h.kind)) return false

@@ -1,4 +1,4 @@
-import {DEFINITIONS, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
+import {DEFINITIONS, gated, pattern, phraseHits, type Subject, type TextRule, words} from '../rule.js'
 import {excerptOf} from '../visible.js'
 
 const meta = {
@@ -25,6 +25,8 @@ const ADDRESSED = pattern(
   String.raw`\b(?:(?:note|message|instructions?|reminder|attention|memo|directive|warning)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|ais|assistants?|models?|llms?|agents?|language models?|claude|gpt|chatgpt|copilot|bots?|automated systems?)\b|(?:if|when)\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|large language model|language model|ai assistant|assistant|ai agent|chatbot|bot|model)\b|(?:dear|hey|attention|hello|hi)\s{0,3}[,:]?\s{1,3}(?:ai|assistant|llm|claude|gpt|chatgpt|copilot|language model)\b)`,
 )
 
+const ADDRESSED_GATE = /note|message|instruction|reminder|attention|memo|directive|warning|if|when|dear|hey|hello|hi/
+
 export const modelTag: TextRule = {
   meta,
   check(subject: Subject) {
@@ -34,7 +36,7 @@ export const modelTag: TextRule = {
       ...(text.includes('|') || text.includes('[') || text.includes('<') || text.includes(':')
         ? phraseHits(subject, meta, CHAT_TOKEN, (m) => `A chat-template token, ${excerptOf(m[0].trim())}, tries to open a new turn or system message for the model.`)
         : []),
-      ...phraseHits(subject, meta, ADDRESSED, (m) => `The text addresses the AI reading it directly ("${excerptOf(m[0])}"), not the person choosing the tool.`),
+      ...phraseHits(subject, meta, gated(ADDRESSED_GATE, text, ADDRESSED), (m) => `The text addresses the AI reading it directly ("${excerptOf(m[0])}"), not the person choosing the tool.`),
     ]
   },
 }
