@@ -142,7 +142,8 @@ function limitDecision(decision: Decision, limit: 'loop' | 'rate_limit', reason:
   return Object.freeze({action: 'deny', policy: decision.policy, rule: decision.rule, reason, condition: decision.condition, limit})
 }
 
-function killedDecision(agent: string, killed: ReadonlySet<string>): Decision | undefined {
+/** The kill switch's refusal for `agent`, or undefined when it is not stopped. */
+export function killedDecision(agent: string, killed: ReadonlySet<string>): Decision | undefined {
   const canonical = canonicalName(agent)
   if (!killed.has('*') && !killed.has(agent) && (canonical === undefined || !killed.has(canonical))) {
     // A kill-switch entry written with other case or width still stops the agent.

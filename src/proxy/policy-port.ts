@@ -1,7 +1,7 @@
 import {type FSWatcher, watch} from 'node:fs'
 import {basename, dirname} from 'node:path'
 
-import {evaluate, grantsReader, isToolVisible, PolicyHolder, PolicyStateStore} from '../policy/index.js'
+import {evaluate, grantsReader, isToolVisible, killedDecision, PolicyHolder, PolicyStateStore} from '../policy/index.js'
 import {watchKilled} from './killswitch.js'
 import type {PolicyPort} from './ports.js'
 
@@ -20,7 +20,11 @@ export function createPolicyPort(file: string, stateDirectory: string, log: (mes
   const holder = PolicyHolder.load(file)
   const state = new PolicyStateStore()
   const grants = grantsReader(stateDirectory)
-  const stopKill = watchKilled(stateDirectory, (agents) => state.setKilled(agents))
+  let killed: ReadonlySet<string> = new Set()
+  const stopKill = watchKilled(stateDirectory, (agents) => {
+    killed = agents
+    state.setKilled(agents)
+  })
   const stopWatch = watchPolicy(file, () => {
     const result = holder.reload(file)
     if (result.ok) log(`policy reloaded from ${file}`)
@@ -44,6 +48,7 @@ export function createPolicyPort(file: string, stateDirectory: string, log: (mes
     },
     visible: (agent, server, tool, annotations) => isToolVisible(holder.current, {agent, server, tool, annotations}),
     settings: () => holder.current.settings,
+    killed: (agent) => (killed.size > 0 ? killedDecision(agent, killed) : undefined),
     close() {
       stopKill()
       stopWatch()

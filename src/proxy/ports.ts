@@ -21,4 +21,10 @@ export interface PolicyPort {
   /** False when every call of the tool would be denied whatever its arguments: hidden from tools/list. */
   visible(agent: string, server: string, tool: string, annotations?: ToolAnnotations): boolean
   settings(): PolicySettings
+  /**
+   * The kill switch's refusal when `agent` is stopped. The policy applies it to every call it
+   * decides; the session asks it for the requests no policy stage decides (lists, completions,
+   * task bookkeeping), which the kill switch stops too.
+   */
+  killed(agent: string): Decision | undefined
 }

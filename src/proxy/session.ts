@@ -1,5 +1,7 @@
 import type {ApprovalAnswer, ApprovalQuestion} from '../approvals/types.js'
+import {knownMethod, passesKillSwitch} from '../policy/methods.js'
 import type {PolicyCall, Stage} from '../policy/types.js'
+import {RULE} from '../telemetry/record.js'
 import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
 import {Approver, type ClientRequest} from './approver.js'
 import {ToolCatalogue} from './catalogue.js'
@@ -154,6 +156,14 @@ export class ProxySession {
 
     const tool = request.method === 'tools/call' && typeof request.params?.name === 'string' ? request.params.name : undefined
     this.inFlight.set(key, {span: this.recorder.request(request, tool, this.protocolVersion)})
+    // Only methods agentgov knows pass, compared exactly: `Tools/Call` or `tools/call ` is no variant
+    // of a known method but an unknown one, which a lenient server might still run.
+    const known = knownMethod(request.method, 'client', 'request')
+    if (!known) {
+      this.refuseRequest(request, ErrorCode.methodNotFound, {rule: RULE.unknownMethod, reason: `${JSON.stringify(request.method)} is not an MCP method agentgov knows, so it was not forwarded.`})
+      return
+    }
+
     switch (request.method) {
       case 'initialize': {
         const params = request.params ?? {}
@@ -178,9 +188,22 @@ export class ProxySession {
       }
 
       default: {
-        this.forward(request)
+        // No policy stage decides these (lists, completions, task bookkeeping), but the kill switch
+        // stops every request except the session's own lifecycle.
+        const killed = passesKillSwitch(known) ? undefined : this.options.policy.killed(this.options.agent)
+        if (killed) this.refuseRequest(request, ErrorCode.invalidRequest, killed)
+        else this.forward(request)
       }
     }
+  }
+
+  /** Answer a request the gate refuses before any policy stage, and record it as a deny. */
+  private refuseRequest(request: JsonRpcRequest, code: number, why: Pick<GateDecision, 'reason' | 'rule'> & Partial<GateDecision>): void {
+    const {agent, server} = this.options
+    const decision: GateDecision = {action: 'deny', policy: null, ...why}
+    const call: PolicyCall = {agent, server, tool: request.method, stage: 'pre_tool'}
+    this.decide(call, request, () => decision)
+    this.answer(request.id, errorResponse(request.id, code, `Denied${decision.rule ? ` (rule ${decision.rule})` : ''}: ${decision.reason}`))
   }
 
   private async gateToolCall(request: JsonRpcRequest): Promise<void> {
@@ -270,6 +293,11 @@ export class ProxySession {
       return
     }
 
+    if (!knownMethod(notification.method, 'client', 'notification')) {
+      this.recorder.refused('client', 'unknown-method', `${JSON.stringify(notification.method)} is not a notification agentgov knows`)
+      return
+    }
+
     if (notification.method === 'notifications/cancelled') {
       const requestId = notification.params?.requestId
       const flight = validId(requestId) ? this.inFlight.get(idKey(requestId)) : undefined
@@ -329,6 +357,12 @@ export class ProxySession {
       }
 
       case 'request': {
+        if (!knownMethod(decoded.message.method, 'server', 'request')) {
+          this.recorder.refused('server', 'unknown-method', `${JSON.stringify(decoded.message.method)} is not a request agentgov knows`)
+          this.options.upstream.send(errorResponse(decoded.message.id, ErrorCode.methodNotFound, 'Method not found: agentgov passes only the MCP requests it knows.'))
+          return
+        }
+
         // Sampling, elicitation and roots requests pass through, recorded, under a proxy-owned id.
         const id = this.nextClientId++
         this.clientPending.set(idKey(id), {serverId: decoded.message.id})
@@ -338,6 +372,11 @@ export class ProxySession {
       }
 
       case 'notification': {
+        if (!knownMethod(decoded.message.method, 'server', 'notification')) {
+          this.recorder.refused('server', 'unknown-method', `${JSON.stringify(decoded.message.method)} is not a notification agentgov knows`)
+          return
+        }
+
         if (decoded.message.method === 'notifications/tools/list_changed') this.catalogue.invalidate()
 
         if (decoded.message.method === 'notifications/cancelled') {

@@ -27,6 +27,8 @@ export const RULE = {
   resultScanning: 'result-scanning',
   /** Calls refused while the trace store cannot be written. */
   traceStore: 'trace-store',
+  /** A request whose method agentgov does not know (compared exactly), never forwarded. */
+  unknownMethod: 'unknown-method',
 } as const
 
 /**

@@ -210,9 +210,7 @@ policies:
   })
 
   describe('method spellings that are not methods (M)', () => {
-    // The gate does not call knownMethod (src/policy/methods.ts) yet: the session refactor wires it
-    // (an unknown method answered -32601 and recorded, never forwarded). Until then these attacks
-    // get through, which `it.fails` asserts; drop `.fails` when the wiring lands.
+    // Only the methods in src/policy/methods.ts pass, compared exactly: -32601, recorded, never forwarded.
     const attacks: Array<[string, string]> = [
       ['M01 Tools/Call', 'Tools/Call'],
       ['M02 trailing space', 'tools/call '],
@@ -221,7 +219,7 @@ policies:
       ['M05 leading tab', '\ttools/call'],
     ]
     for (const [name, method] of attacks) {
-      it.fails(`${name}: refused, recorded, never run (needs the gate's method table)`, async () => {
+      it(`${name}: refused, recorded, never run`, async () => {
         const {answer, id} = await request(method, {name: 'echo', arguments: {via: name}})
         expect(answer.error, answerText(answer)).toBeDefined()
         expect(server.received().some((m) => m.ran === 'echo' && (m.arguments as {via?: string} | undefined)?.via === name)).toBe(false)

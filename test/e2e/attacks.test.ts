@@ -54,8 +54,10 @@ describe('tool-name attacks against a policy that allows only qualified names', 
     proxy = startRawProxy({stateDir: dir.path, policy})
     await proxy.initialize()
   })
-  afterAll(() => {
+  afterAll(async () => {
     proxy.child.kill()
+    // The proxy writes its last trace records as it exits: remove the directory after that.
+    await proxy.exited
     dir.cleanup()
   })
 
@@ -264,8 +266,10 @@ policies:
     proxy = startRawProxy({stateDir: join(dir.path, 'state'), policy, command: [process.execPath, SERVERS.filesystem, root]})
     await proxy.initialize()
   })
-  afterAll(() => {
+  afterAll(async () => {
     proxy.child.kill()
+    // The proxy writes its last trace records as it exits: remove the directory after that.
+    await proxy.exited
     dir.cleanup()
   })
 

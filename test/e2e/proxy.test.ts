@@ -176,9 +176,14 @@ describe('approval through the client (elicitation), pins, kill switch and hot r
     expect((await runCli(['kill', '--agent', 'cursor'], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     expect((await read()).isError).toBe(true)
+    // Requests no policy stage decides are stopped too; only the session's lifecycle passes.
+    await expect(connected.client.listTools()).rejects.toThrow(/kill switch/)
+    await expect(connected.client.complete({ref: {type: 'ref/prompt', name: 'x'}, argument: {name: 'a', value: 'b'}})).rejects.toThrow(/kill switch/)
+    await expect(connected.client.ping()).resolves.toBeDefined()
     expect((await runInTerminal(['revive', '--agent', 'cursor'], {AGENTGOV_HOME: state, HOME: state})).code).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 1000))
     expect((await read()).isError).toBeFalsy()
+    expect((await connected.client.listTools()).tools.length).toBeGreaterThan(0)
     await connected.close()
   })
 

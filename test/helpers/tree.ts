@@ -6,7 +6,7 @@ import {dirname, join} from 'node:path'
 /** A temporary directory removed by the returned cleanup. */
 export function tempDir(prefix = 'agentgov-test-'): {path: string; cleanup: () => void} {
   const path = mkdtempSync(join(tmpdir(), prefix))
-  return {path, cleanup: () => rmSync(path, {recursive: true, force: true})}
+  return {path, cleanup: () => rmSync(path, {recursive: true, force: true, maxRetries: 5, retryDelay: 100})}
 }
 
 /** Write files (relative path -> content; objects are written as pretty JSON) under root. */

@@ -55,6 +55,7 @@ function spyPolicy(): PolicyPort & {decided: Array<{call: PolicyCall; decision: 
     },
     visible: (_agent, _server, tool) => tool !== 'hidden',
     settings: () => SETTINGS,
+    killed: () => undefined,
   }
 }
 

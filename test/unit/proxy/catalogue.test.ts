@@ -23,6 +23,7 @@ function catalogue(server: string, pages: ToolDefinition[][], options: {settings
       decide: () => ({action: 'allow', policy: null, rule: null, reason: ''}),
       visible: (_agent, _server, tool) => !(options.hidden ?? []).includes(tool),
       settings: () => ({...DEFAULT_SETTINGS, pinning: 'block', scanning: 'block', ...options.settings}) as PolicySettings,
+      killed: () => undefined,
     },
     pins: new PinStore(dir.path, server),
     recorder: {trust: (subject, ok, detail) => trust.push({subject, ok, detail})},

@@ -26,6 +26,7 @@ function parts(world: World): PreGateParts & {policy: PolicyPort & {decided: num
     },
     visible: () => world.visible ?? true,
     settings: () => ({...DEFAULT_SETTINGS, pinning: 'block', scanning: 'block', ...world.settings}) as PolicySettings,
+    killed: () => undefined,
   }
   return {policy, catalogue: {isChanged: () => world.changed ?? false, isPoisoned: () => world.poisoned ?? false}, storeFailing: () => world.failing ?? false}
 }

@@ -28,6 +28,7 @@ describe('a decision that throws', () => {
         },
         visible: () => true,
         settings: () => DEFAULT_SETTINGS,
+        killed: () => undefined,
       },
       pins: {check: () => new Map(), isChanged: () => false} as unknown as PinStore,
       transport: 'pipe',
