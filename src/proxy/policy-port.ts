@@ -1,11 +1,20 @@
 import {type FSWatcher, watch} from 'node:fs'
 import {basename, dirname} from 'node:path'
 
+import type {Decision} from '../policy/types.js'
 import {evaluate, grantsReader, isToolVisible, killedDecision, PolicyHolder, PolicyStateStore} from '../policy/index.js'
 import {watchKilled} from './killswitch.js'
 import type {PolicyPort} from './ports.js'
+import {realResourceUri} from './real-paths.js'
 
 const STRICTNESS = {allow: 0, audit: 1, human_approval: 2, deny: 3} as const
+
+const UNFOLLOWED_RESOURCE: Decision = Object.freeze({
+  action: 'deny',
+  policy: null,
+  rule: null,
+  reason: 'agentgov cannot tell which file this URI leads to (a loop of links, a folder it cannot search, or a path too long), so it is not read.',
+})
 
 export interface PolicyBinding extends PolicyPort {
   close(): void
@@ -41,6 +50,13 @@ export function createPolicyPort(file: string, stateDirectory: string, log: (mes
       for (const args of variants) {
         const other = evaluate(holder.current, {...call, args}, snapshot)
         if (STRICTNESS[other.action] > STRICTNESS[decision.action]) decision = other
+      }
+
+      // A resource is decided on its URI and on the file it leads to, links followed.
+      if (call.stage === 'resource' && decision.action !== 'deny') {
+        const real = realResourceUri(call.tool)
+        const other = real === null ? UNFOLLOWED_RESOURCE : real === undefined ? undefined : evaluate(holder.current, {...call, tool: real}, snapshot)
+        if (other && STRICTNESS[other.action] > STRICTNESS[decision.action]) decision = other
       }
 
       state.record(call, decision, now)

@@ -2,6 +2,7 @@ import {UNDECIDABLE} from '../policy/index.js'
 import {pathOptions} from '../policy/options.js'
 import {normalisePath, type PathOptions} from '../policy/paths.js'
 import {realLocation} from '../policy/real-location.js'
+import {resourceSubject} from '../policy/resource-uri.js'
 
 /** Path-like strings followed per call; past this every further one is undecidable. */
 export const MAX_PATHS = 64
@@ -67,6 +68,20 @@ export function realReading(raw: string, options: PathOptions = defaultOptions()
   }
 
   return real
+}
+
+/**
+ * Where a `file:` resource URI really leads, every link along its path resolved, as a `file://` URI:
+ * undefined when it is no file URI the policy can place (the policy refuses those itself) or leads
+ * where it says, null when that cannot be told (a loop of links, a folder it cannot search, too long).
+ */
+export function realResourceUri(uri: string, options: PathOptions = defaultOptions()): string | null | undefined {
+  const subject = resourceSubject(uri, options)
+  if (subject === undefined || !subject.startsWith('file:///')) return undefined
+  const path = subject.slice('file://'.length)
+  const real = realReading(path, options)
+  if (real === undefined) return null
+  return real === path ? undefined : `file://${real}`
 }
 
 let cachedOptions: PathOptions | undefined

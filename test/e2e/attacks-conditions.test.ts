@@ -141,11 +141,14 @@ policies:
     }
   })
 
-  // The resource stage decides on the URI's lexical path only: the gate passes no where-it-leads
-  // variant for resources/read yet (the session refactor adds realReading of the path, as for tool
-  // arguments). Until then this gets through, which `it.fails` asserts; drop `.fails` then.
-  it.fails('R16 a link inside the allowed folder, file://ROOT/public/up/secret/key.txt: refused (needs the gate to follow resource links)', async () => {
+  // A resource is decided on its URI and on the file it leads to, every link followed.
+  it('R16 a link inside the allowed folder, file://ROOT/public/up/secret/key.txt: refused, recorded', async () => {
     await expectRefusedAndRecorded(await request('resources/read', {uri: `file://${root}/public/up/secret/key.txt`}))
+  })
+
+  it('R17 a link inside the allowed folder to an allowed file still reads', async () => {
+    const {answer} = await request('resources/read', {uri: `file://${root}/public/up/public/ok.txt`})
+    expect(answerText(answer)).toContain('public')
   })
 
   describe('conditions passed by a value of another type (C)', () => {
