@@ -16,12 +16,19 @@ const errorCode = (m: Record<string, unknown>) => (m.error as {code?: number} | 
 const resultText = (m: Record<string, unknown>) => ((m.result as {content?: Array<{text?: string}>} | undefined)?.content ?? []).map((c) => c.text ?? '').join('')
 const text = (result: unknown) => ((result as {content?: Array<{text?: string}>}).content ?? []).map((c) => c.text ?? '').join('')
 
-/** Every record the proxy appended to the trace store, as one string. */
+/**
+ * Every record the proxy appended to the trace store, as one string. The proxy may be writing while
+ * a test reads: a segment's last line without its newline is a record still being written, not yet
+ * one to count.
+ */
 function traces(stateDir: string): string {
   const root = join(stateDir, 'traces')
   if (!existsSync(root)) return ''
   const files = (readdirSync(root, {recursive: true}) as string[]).filter((f) => f.endsWith('.jsonl'))
-  return files.map((f) => readFileSync(join(root, f), 'utf8')).join('')
+  return files
+    .map((f) => readFileSync(join(root, f), 'utf8'))
+    .map((text) => text.slice(0, text.lastIndexOf('\n') + 1))
+    .join('')
 }
 
 function decisions(stateDir: string): Array<{tool?: string; action?: string; rule?: string | null}> {
