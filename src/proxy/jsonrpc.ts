@@ -39,6 +39,7 @@ export type Violation =
   | 'bad-jsonrpc'
   | 'batch'
   | 'duplicate-keys'
+  | 'too-deep'
   | 'not-json'
   | 'not-object'
   | 'not-utf8'
@@ -82,7 +83,12 @@ export function decodeText(text: string): Decoded {
 
   if (Array.isArray(value)) return {kind: 'violation', violation: 'batch', detail: 'JSON-RPC batches are not part of MCP', id: null}
   if (typeof value !== 'object' || value === null) return {kind: 'violation', violation: 'not-object', detail: 'a message must be a JSON object', id: null}
-  if (keysInText(text) !== keysInValue(value)) {
+  const held = keysInValue(value)
+  if (held === TOO_DEEP) {
+    const id = (value as {id?: unknown}).id
+    return {kind: 'violation', violation: 'too-deep', detail: `values are nested more than ${MAX_DEPTH} levels deep`, id: validId(id) ? id : null}
+  }
+  if (keysInText(text) !== held) {
     return {kind: 'violation', violation: 'duplicate-keys', detail: 'an object holds the same key twice', id: null}
   }
 
@@ -156,16 +162,44 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13
 }
 
-function keysInValue(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0
-  let count = 0
-  if (Array.isArray(value)) {
-    for (const item of value) count += keysInValue(item)
-    return count
-  }
+/**
+ * Nesting a message may have. MCP's deepest honest values are JSON Schemas, a few dozen levels; every
+ * later step (redaction, scanning, digests, the server's own parser) walks the value, and a
+ * 20,000-deep line of 40 KB would overflow a recursive walk's stack in any of them.
+ */
+export const MAX_DEPTH = 256
+const TOO_DEEP = -1
 
-  for (const key in value) {
-    if (Object.hasOwn(value, key)) count += 1 + keysInValue((value as Record<string, unknown>)[key])
+/** How many object keys the parsed value holds, walked without recursion; TOO_DEEP past MAX_DEPTH. */
+function keysInValue(root: object): number {
+  let count = 0
+  const stack: unknown[] = [root]
+  const depths: number[] = [0]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    const depth = depths.pop()!
+    if (typeof value !== 'object' || value === null) continue
+    if (depth >= MAX_DEPTH) return TOO_DEEP
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === 'object' && item !== null) {
+          stack.push(item)
+          depths.push(depth + 1)
+        }
+      }
+
+      continue
+    }
+
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue
+      count++
+      const item = (value as Record<string, unknown>)[key]
+      if (typeof item === 'object' && item !== null) {
+        stack.push(item)
+        depths.push(depth + 1)
+      }
+    }
   }
 
   return count

@@ -62,6 +62,8 @@ const PASS_BEFORE_INIT = new Set(['initialize', 'ping'])
  */
 export class ProxySession {
   private initialized = false
+  /** One initialize per session: what it declares (capabilities, who the client is) is fixed then. */
+  private initializeSeen = false
   private protocolVersion?: string
   private nextUpstreamId = 1
   private nextClientId = 1
@@ -166,6 +168,15 @@ export class ProxySession {
 
     switch (request.method) {
       case 'initialize': {
+        if (this.initializeSeen) {
+          // A second handshake could add elicitation or rename the client mid-session, and with it
+          // who answers the approvals: refused, and the first one stays in force.
+          this.recorder.refused('client', 'second-initialize', 'initialize sent again in a session already initialized')
+          this.answer(request.id, errorResponse(request.id, ErrorCode.invalidRequest, 'Invalid request: this session is already initialized; start a new session instead.'))
+          return
+        }
+
+        this.initializeSeen = true
         const params = request.params ?? {}
         this.approver.client(params.capabilities as Record<string, unknown> | undefined, (params.clientInfo as {name?: unknown} | undefined)?.name)
         this.forward(request)

@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type Hostile, hostileServer} from '../helpers/hostile.js'
 import {call, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
-import {recordedDecision} from '../helpers/traces.js'
+import {eventuallyTraceText, recordedDecision} from '../helpers/traces.js'
 import {tempDir} from '../helpers/tree.js'
 
 type Message = Record<string, unknown>
@@ -210,6 +210,30 @@ policies:
         expect(server.ran()).not.toContain(spelling)
       })
     }
+  })
+
+  describe('the session and its decoding (S)', () => {
+    it('S01 a second initialize that adds elicitation and a reviewer\'s name is refused and recorded', async () => {
+      const {answer} = await request('initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {elicitation: {}},
+        clientInfo: {name: 'alice (security team)', version: '1'},
+      })
+      expect((answer.error as {message?: string} | undefined)?.message).toMatch(/already initialized/)
+      const traces = await eventuallyTraceText(state, 'second-initialize')
+      expect(traces).toContain('"name":"client:second-initialize"')
+    })
+
+    it('S02 arguments nested 20,000 deep (a 40 KB line) are refused, and the proxy lives on', async () => {
+      const id = `deep-${++nextId}`
+      const deep = '['.repeat(20_000) + ']'.repeat(20_000)
+      proxy.send(`{"jsonrpc":"2.0","id":"${id}","method":"tools/call","params":{"name":"push","arguments":{"a":${deep}}}}`)
+      const answer = await proxy.next((m) => m.id === id)
+      expect((answer.error as {code?: number} | undefined)?.code).toBe(-32_600)
+      expect(ranWith('push').some((args) => Array.isArray(args.a))).toBe(false)
+      const {answer: after} = await tools('push', {})
+      expect(refused(after), answerText(after)).toBe(false)
+    })
   })
 
   describe('method spellings that are not methods (M)', () => {
