@@ -15,7 +15,7 @@ export interface WrapReport {
   /** Files of the selection left alone as a whole (admin, system and extension files). */
   skipped: Selected['skipped']
   warnings: WrapWarning[]
-  summary: {files: number; changed: number; errors: number; wrapped: number; restored: number; alreadyGoverned: number; leftUnchanged: number}
+  summary: {files: number; changed: number; errors: number; wrapped: number; repaired: number; restored: number; alreadyGoverned: number; leftUnchanged: number}
 }
 
 export interface CommandInput extends Selection {
@@ -44,6 +44,7 @@ function summarise(command: WrapReport['command'], input: CommandInput, selected
       changed: files.filter((f) => f.status === 'changed').length,
       errors: files.filter((f) => f.status === 'error').length,
       wrapped: count('wrapped'),
+      repaired: count('repaired'),
       restored: count('restored'),
       alreadyGoverned: count('already-governed'),
       leftUnchanged: count('skipped') + count('left'),
@@ -80,7 +81,7 @@ export async function runUnwrap(host: Host, stateDir: string, input: CommandInpu
 
 export interface StatusReport {
   files: FileState[]
-  summary: {files: number; servers: number; wrapped: number; changedSinceWrap: number}
+  summary: {files: number; servers: number; wrapped: number; changedSinceWrap: number; broken: number}
 }
 
 export async function runStatus(host: Host, stateDir: string, selection: Selection): Promise<StatusReport> {
@@ -96,6 +97,7 @@ export async function runStatus(host: Host, stateDir: string, selection: Selecti
       servers: servers.length,
       wrapped: servers.filter((s) => s.wrapped).length,
       changedSinceWrap: files.filter((f) => f.changedSinceWrap).length,
+      broken: servers.filter((s) => s.launcher && !s.launcher.ok).length,
     },
   }
 }

@@ -14,7 +14,7 @@ describe('the launch wrap writes', () => {
 
   it('reads back as governed from any checkout path, and an unrelated run.js with a proxy verb does not', () => {
     const [command, ...args] = proxyArgv({agent: 'a', server: 's', node: '/n', entry: '/home/me/src/main/bin/run.js'}, ['--', 'npx', 'y'])
-    expect(parseGovernedLaunch(command, args)).toEqual({agent: 'a', server: 's', inner: ['npx', 'y']})
+    expect(parseGovernedLaunch(command, args)).toMatchObject({agent: 'a', server: 's', inner: ['npx', 'y'], launcher: ['/n', '/home/me/src/main/bin/run.js']})
     const remote = proxyArgv({agent: 'a', server: 'r', node: '/n', entry: '/old/bin/run.js'}, ['--upstream-url', 'https://x', '--transport', 'http'])
     expect(parseGovernedLaunch(remote[0], remote.slice(1))).toMatchObject({server: 'r', upstreamUrl: 'https://x'})
     expect(parseGovernedLaunch('node', ['/other/bin/run.js', 'proxy', '--port', '8080'])).toBeUndefined()
