@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {ensureStateDir, stateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
@@ -14,7 +15,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
   static override description = [
     "Each server entry is rewritten to launch `<node> <agentgov>/bin/run.js proxy --agent <client> --server <name> -- <original command…>` (docs/proxy-cli.md); a remote entry becomes a stdio entry that runs the proxy with --upstream-url, where the client can run one. Every other key, comment, indentation and line ending stays; a wrapped entry is left alone.",
     "The original file is kept byte for byte in agentgov's state directory (~/.agentgov/wraps) for `agentgov unwrap`. Writes are atomic and locked; a file that changes while agentgov edits it is not written.",
-    'Exit codes: 0 done, 2 usage error, 3 a file is missing, empty, read-only or not valid, 4 state directory or lock unavailable, 5 a file changed during the edit (nothing written).',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'a file is missing, empty, read-only or not valid', 4: 'state directory or lock unavailable', 5: 'a file changed during the edit (nothing written)'}),
   ].join('\n\n')
 
   static override examples = [

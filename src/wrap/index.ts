@@ -451,6 +451,8 @@ export interface ServerStatus {
   recorded: boolean
   /** For a wrapped entry: whether its launcher starts this agentgov (`agentgov doctor` says more). */
   launcher?: LauncherHealth
+  /** For a wrapped entry: the `--policy` it names (none: the state directory's policy.yaml). */
+  policy?: string
 }
 
 export interface FileState {
@@ -482,6 +484,7 @@ export async function statusOf(targets: readonly Target[], stateDir: string): Pr
           wrapped: governed !== undefined,
           recorded: record?.entries.some((rec) => sameEntry({client: adapter.id, name: entry.name, project: entry.project}, rec)) ?? false,
           ...(governed && {launcher: checkLauncher(governed.launcher)}),
+          ...(governed?.policy && {policy: governed.policy}),
         }
       })
     } catch (error) {
