@@ -9,7 +9,7 @@ import {closest} from '../policy/suggest.js'
  */
 const hook: Hook<'command_not_found'> = async function (options) {
   const spaced = (id: string) => id.replaceAll(':', ' ')
-  const visible = options.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases])
+  const visible = [...options.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]), ...options.config.topics.filter((t) => !t.hidden).map((t) => t.name)]
   const guess = closest(options.id, visible)
   const bin = options.config.bin
   process.stderr.write(`agentgov: "${spaced(options.id)}" is not an ${bin} command.\n`)
