@@ -8,6 +8,7 @@ import {exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {ensureStateDir, stateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
+import type {LaunchForm} from '../src/wrap/launch.js'
 import {exitCodeOf, runWrap, type WrapReport} from '../src/wrap/run.js'
 
 export default class Wrap extends BaseCommand<typeof Wrap> {
@@ -32,6 +33,10 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
     ...changeFlags,
     policy: Flags.string({description: 'Policy file the proxy enforces (written as an absolute path).'}),
     agent: Flags.string({description: "Agent identity for every decision (default: the client's id)."}),
+    launch: Flags.string({
+      description: 'How entries start agentgov (default: npx for project files a team commits, absolute paths for your own; docs/wrap.md).',
+      options: ['npx', 'absolute'],
+    }),
   }
 
   public async run(): Promise<WrapReport | undefined> {
@@ -43,6 +48,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
       dryRun: this.flags['dry-run'],
       ...(this.flags.agent && {agent: this.flags.agent}),
       ...(this.flags.policy && {policy: this.flags.policy}),
+      ...(this.flags.launch && {launch: this.flags.launch as LaunchForm}),
     })
     process.exitCode = exitCodeOf(report)
     warnWithoutPolicy(this.flags.policy, report)

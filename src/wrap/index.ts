@@ -9,7 +9,7 @@ import {applyConfigEdits, type ConfigEdit, replaceSpan, spanText, UnsupportedEdi
 import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
 import {VERSION} from '../version.js'
 import {commitFile, readSnapshot, sha256, type Snapshot, withFileLock} from './files.js'
-import {checkLauncher, launcherHead, type LauncherHealth, launchFormFor, proxyArgv} from './launch.js'
+import {checkLauncher, launcherHead, type LauncherHealth, type LaunchForm, launchFormFor, proxyArgv} from './launch.js'
 import {backupPath, dropRecord, loadRecord, readBackup, type RecordEntry, saveRecord, WRAP_SCHEMA, type WrapRecord} from './records.js'
 import type {Target} from './targets.js'
 
@@ -43,6 +43,8 @@ export interface RunOptions {
   dryRun: boolean
   agent?: string
   policy?: string
+  /** The launch form for every file (default: by the file's scope, launchFormFor). */
+  launch?: LaunchForm
   /** For tests: node binary and agentgov entry written into launches. */
   node?: string
   entry?: string
@@ -139,7 +141,7 @@ async function wrapFile(target: Target, options: RunOptions): Promise<FileOutcom
   const servers: ServerOutcome[] = []
   const added: RecordEntry[] = []
   const repaired: RecordEntry[] = []
-  const form = launchFormFor(target.readers.map((r) => r.location.scope))
+  const form = options.launch ?? launchFormFor(target.readers.map((r) => r.location.scope))
   let text = snapshot.text
   for (const {adapter, entry} of serversOf(target, doc)) {
     const governed = parseGovernedLaunch(entry.command, entry.args)

@@ -4,6 +4,7 @@ import {resolve} from 'node:path'
 import {AgentgovError, ExitCode, type ExitCodeValue} from '../errors.js'
 import type {Host} from '../host.js'
 import {type FileOutcome, type FileState, type RunOptions, statusOf, unwrapTargets, wrapTargets} from './index.js'
+import type {LaunchForm} from './launch.js'
 import {recordedFiles} from './records.js'
 import {type Selected, type Selection, selectTargets} from './targets.js'
 import {type WrapWarning, wrapWarnings} from './warnings.js'
@@ -22,6 +23,7 @@ export interface CommandInput extends Selection {
   dryRun: boolean
   agent?: string
   policy?: string
+  launch?: LaunchForm
 }
 
 function requireSelection(selection: Selection): void {
@@ -66,7 +68,7 @@ export async function runWrap(host: Host, stateDir: string, input: CommandInput)
 
   const selected = await selectTargets(host, input)
   const warnings = wrapWarnings(selected.targets, selected.machine)
-  const options: RunOptions = {stateDir, dryRun: input.dryRun, ...(input.agent && {agent: input.agent}), ...(policy && {policy})}
+  const options: RunOptions = {stateDir, dryRun: input.dryRun, ...(input.agent && {agent: input.agent}), ...(policy && {policy}), ...(input.launch && {launch: input.launch})}
   return summarise('wrap', input, selected, await wrapTargets(selected.targets, options), warnings)
 }
 

@@ -60,8 +60,6 @@ describe.skipIf(!BUILT)('CLI conventions, through bin/run.js', () => {
 
   it.each([
     ['report', '--owasp', '--traces', '/nope/spans.jsonl'],
-    ['report', '--owasp', '--inventory', '/nope/inventory.json'],
-    ['report', '--owasp', '--policy', '/nope/policy.yaml'],
     ['discover', '--no-machine', '--no-processes', '--approved', '/nope/approved.yaml'],
     ['discover', '--no-machine', '--no-processes', '/nope/repo'],
     ['policy', 'lint', '/nope/policy.yaml'],
