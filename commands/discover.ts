@@ -10,7 +10,7 @@ import {discover} from '../src/discovery/index.js'
 import {progressLine} from '../src/discovery/progress.js'
 import {severityRank} from '../src/discovery/rules.js'
 import {type Inventory, SEVERITIES, type Severity} from '../src/discovery/types.js'
-import {AgentgovError, ExitCode} from '../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {stateDir} from '../src/state.js'
 
@@ -19,7 +19,7 @@ export default class Discover extends BaseCommand<typeof Discover> {
   static override description = [
     `Reads the MCP configs of ${CLIENTS.length} clients on this machine (user, project, local, managed and extension scope), the repositories you name, and the running processes. Read-only and offline: it never starts a server, never writes a user file and never prints a secret value.`,
     'Each server is governed (launched through agentgov proxy), approved (listed in the approved inventory: ~/.agentgov/approved.yaml, or --approved) or shadow. Findings carry a severity, file and line, a fix and OWASP ASI and MCP Top 10 ids.',
-    'Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 a path or file you named is missing or invalid.',
+    exitCodesHelp({0: 'done', 1: 'findings at or above --fail-on', 2: 'usage error', 3: 'a path or file you named is missing or invalid'}),
   ].join('\n\n')
 
   static override examples = [

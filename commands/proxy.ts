@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {ExitCode, exitCodesHelp} from '../src/errors.js'
 import {PROXY_FLAGS, type ProxyFlagValues, proxyOptions} from '../src/proxy/cli.js'
 import {ensureStateDir} from '../src/state.js'
 
@@ -9,6 +10,7 @@ export default class Proxy extends BaseCommand<typeof Proxy> {
   static override description = [
     'Speaks MCP over stdio to the agent and runs the real server after -- (or reaches a remote one with --upstream-url). Every tools/call, resources/read and prompts/get is decided before it reaches the server; denied tools are hidden from tools/list; tool definitions are pinned; results are scanned and secrets redacted. Nothing but MCP is written to stdout; diagnostics go to stderr.',
     'This is what `agentgov wrap` writes into client configs. The proxy refuses to start when the policy does not load (fail closed).',
+    exitCodesHelp({3: 'the policy or another file it names cannot be read or is invalid (the proxy refuses to start)', [ExitCode.state]: true}),
   ].join('\n\n')
 
   static override examples = [

@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 
 import {FRAMEWORK_IDS} from '../reports/compliance.js'
 import {BaseCommand} from '../src/base-command.js'
-import {AgentgovError, ExitCode, errorMessage} from '../src/errors.js'
+import {AgentgovError, errorMessage, ExitCode, exitCodesHelp, mustExist} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import type {CompiledPolicy} from '../src/policy/index.js'
 import {defaultPolicyPath, loadPolicyFile} from '../src/policy/index.js'
@@ -19,6 +19,7 @@ export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
   static override description = [
     'Reads the trace store (or the stores and OTLP JSON files you name) in one streaming pass over the window, the policy in force and a discovery inventory, and says per risk and per clause: covered, partial, gap or out of reach, with the controls, the runtime evidence, example record ids and what is missing.',
     'Never "covered" without evidence: a control that never fired in the window is reported as such. A missing policy, an empty window or a corrupted store is reported in the output, not fatal.',
+    exitCodesHelp({3: 'a --traces file or store you named does not exist or is invalid, or --out cannot be written (a missing policy or inventory is a finding of the report)'}),
   ].join('\n\n')
 
   static override examples = [
@@ -51,6 +52,7 @@ export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
     const to = this.flags.to ? time('to', this.flags.to, now) : now
     if (to <= from) throw new AgentgovError('The window is empty: --to is not after its start.', {exit: ExitCode.usage, hint: 'Example: --from 2026-01-01 --to 2026-02-01.'})
 
+    for (const named of this.flags.traces ?? []) mustExist(named, 'The trace file or store')
     const options: ReportOptions = {
       window: {from, to},
       traces: (this.flags.traces ?? [tracesDir(stateDir())]).map((p) => resolve(p)),

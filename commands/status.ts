@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {stateDir} from '../src/state.js'
 import {selectorFlags} from '../src/wrap/flags.js'
@@ -10,7 +11,7 @@ export default class Status extends BaseCommand<typeof Status> {
   static override summary = 'Say, per MCP server, whether it is wrapped, and whether its file changed since agentgov wrapped it.'
   static override description = [
     'Without arguments: every client config on this machine and every file agentgov holds a wrap record for. Read-only.',
-    'Exit codes: 0 done, 2 usage error, 3 a file you named is not a known client config.',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'a file you named is not a known client config'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {ensureStateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
@@ -10,7 +11,7 @@ export default class Unwrap extends BaseCommand<typeof Unwrap> {
   static override summary = 'Give client configs back exactly as they were before agentgov wrap.'
   static override description = [
     'A file unchanged since wrap is restored byte for byte from the backup in agentgov\'s state directory. A file edited since keeps those edits: only the wrapped entries are put back. A governed entry agentgov holds no record of (wrapped elsewhere or by an older agentgov) is rebuilt from its proxy launch when it is a stdio launch.',
-    'Exit codes: 0 done, 2 usage error, 3 a file is missing, empty, read-only or not valid, 4 state directory or lock unavailable, 5 a file changed during the edit (nothing written).',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'a file is missing, empty, read-only or not valid', 4: 'state directory or lock unavailable', 5: 'a file changed during the edit (nothing written)'}),
   ].join('\n\n')
 
   static override examples = [

@@ -4,10 +4,12 @@ import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {exitCodesHelp} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import {policyFile} from '../src/state-layout.js'
 import {ensureStateDir, stateDir} from '../src/state.js'
 import {changeFlags, selectorFlags} from '../src/wrap/flags.js'
+import type {LaunchForm} from '../src/wrap/launch.js'
 import {exitCodeOf, runWrap, type WrapReport} from '../src/wrap/run.js'
 
 export default class Wrap extends BaseCommand<typeof Wrap> {
@@ -15,7 +17,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
   static override description = [
     "Each server entry is rewritten to launch `<node> <agentgov>/bin/run.js proxy --agent <client> --server <name> -- <original command…>` (docs/proxy-cli.md); a remote entry becomes a stdio entry that runs the proxy with --upstream-url, where the client can run one. Every other key, comment, indentation and line ending stays; a wrapped entry is left alone.",
     "The original file is kept byte for byte in agentgov's state directory (~/.agentgov/wraps) for `agentgov unwrap`. Writes are atomic and locked; a file that changes while agentgov edits it is not written.",
-    'Exit codes: 0 done, 2 usage error, 3 a file is missing, empty, read-only or not valid, 4 state directory or lock unavailable, 5 a file changed during the edit (nothing written).',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'a file is missing, empty, read-only or not valid', 4: 'state directory or lock unavailable', 5: 'a file changed during the edit (nothing written)'}),
   ].join('\n\n')
 
   static override examples = [
@@ -32,6 +34,10 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
     ...changeFlags,
     policy: Flags.string({description: 'Policy file the proxy enforces (written as an absolute path).'}),
     agent: Flags.string({description: "Agent identity for every decision (default: the client's id)."}),
+    launch: Flags.string({
+      description: 'How entries start agentgov (default: npx for project files a team commits, absolute paths for your own; docs/wrap.md).',
+      options: ['npx', 'absolute'],
+    }),
   }
 
   public async run(): Promise<WrapReport | undefined> {
@@ -43,6 +49,7 @@ export default class Wrap extends BaseCommand<typeof Wrap> {
       dryRun: this.flags['dry-run'],
       ...(this.flags.agent && {agent: this.flags.agent}),
       ...(this.flags.policy && {policy: this.flags.policy}),
+      ...(this.flags.launch && {launch: this.flags.launch as LaunchForm}),
     })
     process.exitCode = exitCodeOf(report)
     warnWithoutPolicy(this.flags.policy, report)

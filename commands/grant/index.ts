@@ -3,7 +3,7 @@ import {hostname, userInfo} from 'node:os'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode} from '../../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {formatDuration, parseDuration} from '../../src/policy/duration.js'
 import {addGrant} from '../../src/policy/grants.js'
 import type {Grant} from '../../src/policy/types.js'
@@ -16,7 +16,7 @@ export default class GrantCreate extends BaseCommand<typeof GrantCreate> {
   static override summary = 'Let an agent use tools that need human approval, without asking, for a limited time.'
   static override description = [
     "A grant lifts human_approval into allow for the agent's matching tools until it expires; it never lifts a deny. Running proxies pick it up within a second. Grants are made by a person: the command refuses to run without a terminal, or when started by an agent client.",
-    'Exit codes: 0 granted, 2 a bad flag value (duration, missing terminal), 4 the state directory cannot be written.',
+    exitCodesHelp({0: 'granted', 2: 'a bad flag value (duration, missing terminal)', 4: 'the state directory cannot be written'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,14 +1,14 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode} from '../../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {revokeGrant} from '../../src/policy/grants.js'
 import type {Grant} from '../../src/policy/types.js'
 import {ensureStateDir} from '../../src/state.js'
 
 export default class GrantRevoke extends BaseCommand<typeof GrantRevoke> {
   static override summary = 'Revoke a grant now; running proxies stop honouring it within a second.'
-  static override description = "Exit codes: 0 revoked, 3 no grant has that id ('agentgov grant list --all' shows them), 4 the state directory cannot be written."
+  static override description = exitCodesHelp({0: 'revoked', 3: 'no grant has that id (\'agentgov grant list --all\' shows them)', 4: 'the state directory cannot be written'})
   static override examples = [{description: 'Revoke a grant', command: '<%= config.bin %> <%= command.id %> g_1a2b3c4d'}]
 
   static override args = {

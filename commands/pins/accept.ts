@@ -1,14 +1,14 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode} from '../../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {assertHuman} from '../../src/human-guard.js'
 import {acceptPins} from '../../src/proxy/pins.js'
 import {stateDir} from '../../src/state.js'
 
 export default class PinsAccept extends BaseCommand<typeof PinsAccept> {
   static override summary = 'Accept changed tool definitions of a server, so its proxies allow them again.'
-  static override description = 'Review the change first (agentgov pins list --json shows when it was seen). Only a person at a terminal can accept.'
+  static override description = ['Review the change first (agentgov pins list --json shows when it was seen). Only a person at a terminal can accept.', exitCodesHelp({3: 'no changed definitions of that server wait for acceptance', [ExitCode.state]: true})].join('\n\n')
   static override examples = [
     {description: 'Accept one changed tool', command: '<%= config.bin %> <%= command.id %> github create_issue'},
     {description: 'Accept every changed tool of a server', command: '<%= config.bin %> <%= command.id %> github'},

@@ -2,6 +2,7 @@ import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {BaseCommand} from '../../src/base-command.js'
+import {ExitCode, exitCodesHelp} from '../../src/errors.js'
 import type {PinFile} from '../../src/proxy/pins.js'
 import {readJsonFile} from '../../src/state-files.js'
 import {pinsDir} from '../../src/state-layout.js'
@@ -10,7 +11,7 @@ import {stateDir} from '../../src/state.js'
 export default class PinsList extends BaseCommand<typeof PinsList> {
   static override summary = 'Pinned tool definitions per server, and the ones that changed since.'
   static override description =
-    'A proxy pins each tool definition (description, schemas, annotations) the first time it sees it. A later change is a possible rug pull: with pinning: block in the policy the tool is hidden and its calls denied until a person accepts the change with `agentgov pins accept`.'
+    ['A proxy pins each tool definition (description, schemas, annotations) the first time it sees it. A later change is a possible rug pull: with pinning: block in the policy the tool is hidden and its calls denied until a person accepts the change with `agentgov pins accept`.', exitCodesHelp({[ExitCode.state]: true})].join('\n\n')
 
   static override examples = [{description: 'What changed?', command: '<%= config.bin %> <%= command.id %>'}]
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode} from '../../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {splitQualified} from '../../src/policy/cases.js'
 import {explain, type Explanation} from '../../src/policy/explain.js'
 import {loadPolicyFile} from '../../src/policy/holder.js'
@@ -14,7 +14,7 @@ export default class PolicyExplain extends BaseCommand<typeof PolicyExplain> {
   static override summary = 'Show the decision for one call and the path to it: which policies apply, which rules were tried, and why.'
   static override description = [
     'Evaluates the call as the proxy would, on a fresh state (no rate, loop or grant history), and lists every policy in precedence order with each rule tried and its outcome.',
-    'Exit codes: 0 explained, 2 a bad flag value (such as --args that is not a JSON object), 3 the policy is invalid.',
+    exitCodesHelp({0: 'explained', 2: 'a bad flag value (such as --args that is not a JSON object)', 3: 'the policy is invalid'}),
   ].join('\n\n')
 
   static override examples = [

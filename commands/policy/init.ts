@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
 import type {Inventory} from '../../src/discovery/types.js'
-import {AgentgovError, ExitCode, errorMessage} from '../../src/errors.js'
+import {AgentgovError, errorMessage, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {hostFromEnv} from '../../src/host.js'
 import {compilePolicy, defaultPolicyPath} from '../../src/policy/index.js'
 import {starterPolicy, type StarterServer} from '../../src/policy/init.js'
@@ -21,7 +21,7 @@ export default class PolicyInit extends BaseCommand<typeof PolicyInit> {
   static override description = [
     "Runs discover on this machine (or reads an inventory saved with 'agentgov discover --json'), and writes one policy for every agent: known servers (filesystem, GitHub, memory, fetch, git, SQLite, …) get their tools sorted from the catalogue in templates/policy/servers.yaml; every discovered server then falls back to the MCP annotations its tools declare (readOnlyHint allowed, the rest behind human approval); anything else is denied.",
     'Never overwrites an existing file unless --force is given.',
-    'Exit codes: 0 written, 3 the inventory cannot be read or the file exists (without --force), 4 the state directory cannot be written.',
+    exitCodesHelp({0: 'written', 3: 'the inventory cannot be read or the file exists (without --force)', 4: 'the state directory cannot be written'}),
   ].join('\n\n')
 
   static override examples = [

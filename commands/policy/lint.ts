@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {ExitCode} from '../../src/errors.js'
+import {ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {lintFile, type LintResult} from '../../src/policy/lint.js'
 import {pathOptions} from '../../src/policy/options.js'
 
@@ -10,7 +10,7 @@ export default class PolicyLint extends BaseCommand<typeof PolicyLint> {
   static override description = [
     'Reports every schema error with its file, line and column (and a "did you mean" for a mistyped key), and warns about rules that can never apply (an earlier rule matches every call they would) and allow rules that come before a deny matching some of the same calls.',
     'Reads agentgov policies and agent-mesh policy files as they are.',
-    'Exit codes: 0 valid (warnings allowed), 3 the file has errors or cannot be read.',
+    exitCodesHelp({0: 'valid (warnings allowed)', 3: 'the file has errors or cannot be read'}),
   ].join('\n\n')
 
   static override examples = [

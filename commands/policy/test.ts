@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {ExitCode} from '../../src/errors.js'
+import {ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {type CaseResult, readCases, runCases} from '../../src/policy/cases.js'
 import {loadPolicyFile} from '../../src/policy/holder.js'
 
@@ -17,7 +17,7 @@ export default class PolicyTest extends BaseCommand<typeof PolicyTest> {
   static override summary = 'Run a policy against test cases (call → expected decision), for CI.'
   static override description = [
     'Each case names an agent, a tool (server.tool), arguments and the expected action, and optionally the rule, policy or limit expected; it can switch the kill switch on, add a grant, or say how many identical calls came just before (to test loop detection and rate limits). Format: docs/policy.md, "Testing a policy".',
-    'Exit codes: 0 every case passed, 1 a case failed, 3 the policy or the cases file is invalid.',
+    exitCodesHelp({0: 'every case passed', 1: 'a case failed', 3: 'the policy or the cases file is invalid'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
+import {ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {revokeTokens, tokenFilePath} from '../../src/proxy/tokens.js'
 import {ensureStateDir} from '../../src/state.js'
 
 export default class TokensRevoke extends BaseCommand<typeof TokensRevoke> {
   static override summary = 'Revoke every token of an agent.'
-  static override description = 'New HTTP sessions of the agent are refused at once.'
+  static override description = ['New HTTP sessions of the agent are refused at once.', exitCodesHelp({[ExitCode.state]: true})].join('\n\n')
   static override examples = [{description: 'Cut a bot off', command: '<%= config.bin %> <%= command.id %> --agent release-bot'}]
   static override flags = {
     agent: Flags.string({description: 'The agent whose tokens to revoke.', required: true}),

@@ -3,7 +3,7 @@ import {writeFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode, errorMessage} from '../../src/errors.js'
+import {AgentgovError, errorMessage, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {parseHeaderFlags} from '../../src/telemetry/config.js'
 import {filterFlags, timeFlag, windowFlags} from '../../src/telemetry/flags.js'
@@ -24,7 +24,7 @@ export default class TracesExport extends BaseCommand<typeof TracesExport> {
   static override description = [
     "Writes the local store's records as the spans the proxy emits live (agt.policy.evaluate, agt.approval.request, agt.trust.verify), one ExportTraceServiceRequest per line: the format an OpenTelemetry Collector's file exporter writes, and that 'agentgov report' reads.",
     'With --otlp-endpoint the same requests are POSTed (OTLP/HTTP JSON) to <endpoint>/v1/traces: replay what was collected offline. Span ids derive from record hashes, so replaying twice sends the same spans.',
-    'Exit codes: 0 done, 2 usage error, 3 the file cannot be written or the endpoint refused.',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'the file cannot be written or the endpoint refused'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
+import {exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {filterFlags, timeFlag, windowFlags} from '../../src/telemetry/flags.js'
 import {formatLine, matches} from '../../src/telemetry/query.js'
@@ -12,7 +13,7 @@ export default class TracesList extends BaseCommand<typeof TracesList> {
   static override summary = 'List recorded decisions, newest last.'
   static override description = [
     'Reads the local trace store (~/.agentgov/traces, or $AGENTGOV_HOME/traces): every policy decision, approval round and trust check the proxies recorded, across all of them, in time order.',
-    'Exit codes: 0 done, 2 usage error.',
+    exitCodesHelp({0: 'done', 2: 'usage error'}),
   ].join('\n\n')
 
   static override examples = [

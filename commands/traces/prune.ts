@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
+import {exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {DEFAULT_RETENTION_DAYS} from '../../src/telemetry/retention.js'
 import {pruneStore, type PruneResult} from '../../src/telemetry/store/prune.js'
@@ -10,7 +11,7 @@ export default class TracesPrune extends BaseCommand<typeof TracesPrune> {
   static override summary = 'Remove trace segments older than the retention period.'
   static override description = [
     `Removes whole segments whose newest record is older than --older-than days (default: AGENTGOV_TRACE_RETENTION_DAYS, else ${DEFAULT_RETENTION_DAYS}, the six months the EU AI Act asks for). Each removal is recorded in the index with the segment's last hash, so 'traces verify' still passes on what remains.`,
-    'Exit codes: 0 done, 2 usage error.',
+    exitCodesHelp({0: 'done', 2: 'usage error'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
-import {AgentgovError, ExitCode} from '../../src/errors.js'
+import {AgentgovError, ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {findRecord} from '../../src/telemetry/store/read.js'
 import {tracesDir} from '../../src/telemetry/store/segments.js'
@@ -11,7 +11,7 @@ export default class TracesShow extends BaseCommand<typeof TracesShow> {
   static override summary = 'Show one recorded decision in full.'
   static override description = [
     'ID is the record id that `traces list` prints (`<segment>:<seq>`), or a unique prefix of the record hash.',
-    'Exit codes: 0 done, 2 usage error, 3 no such record.',
+    exitCodesHelp({0: 'done', 2: 'usage error', 3: 'no such record'}),
   ].join('\n\n')
 
   static override examples = [

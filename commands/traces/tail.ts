@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../src/base-command.js'
+import {exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {filterFlags} from '../../src/telemetry/flags.js'
 import {formatLine, matches, StoreFollower} from '../../src/telemetry/query.js'
@@ -11,7 +12,7 @@ export default class TracesTail extends BaseCommand<typeof TracesTail> {
   static override summary = 'Follow decisions live as every proxy records them.'
   static override description = [
     'Prints the last --lines records, then each new one as any proxy on this machine appends it. In a terminal it is a live view; piped or under CI it prints one line per record, and with --json one JSON record per line.',
-    'Exit codes: 0 done (Ctrl-C, or after the backlog with --no-follow), 2 usage error.',
+    exitCodesHelp({0: 'done (Ctrl-C, or after the backlog with --no-follow)', 2: 'usage error'}),
   ].join('\n\n')
 
   static override examples = [

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../src/base-command.js'
-import {ExitCode} from '../../src/errors.js'
+import {ExitCode, exitCodesHelp} from '../../src/errors.js'
 import {stateDir} from '../../src/state.js'
 import {verifyStore, type VerifyResult} from '../../src/telemetry/store/scan.js'
 import {tracesDir} from '../../src/telemetry/store/segments.js'
@@ -9,7 +9,7 @@ export default class TracesVerify extends BaseCommand<typeof TracesVerify> {
   static override description = [
     'Recomputes every record hash from the bytes on disk and follows each chain: records within a segment, and segments through the index (open, checkpoints, seal, prune). The first break in each segment is named by record id and line, and so is whatever lies past a segment\'s seal (records appended later, or a torn line a failed write left).',
     'A chain without a secret key detects quiet edits; it cannot stop someone who rewrites and re-hashes the whole store and its index. Copy the index elsewhere (or export to an OTLP backend) for that.',
-    'Exit codes: 0 intact, 1 a chain is broken, 2 usage error.',
+    exitCodesHelp({0: 'intact', 1: 'a chain is broken', 2: 'usage error'}),
   ].join('\n\n')
 
   static override examples = [

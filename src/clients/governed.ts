@@ -8,6 +8,10 @@ export interface GovernedLaunch {
   upstreamUrl?: string
   /** The original server command line after `--`. */
   inner: string[]
+  /** What starts agentgov: the tokens before `proxy` (`/usr/bin/node /…/bin/run.js`, `npx -y agentgov@1.2.3`). */
+  launcher: string[]
+  /** Everything after `proxy`, as written. */
+  rest: string[]
 }
 
 const CLI_NAMES = new Set(['agentgov', 'agentgov.cmd', 'agentgov.exe', 'agentgov.ps1'])
@@ -25,7 +29,7 @@ export function parseGovernedLaunch(command: string | undefined, args: readonly 
   const rest = argv.slice(proxyAt + 1)
   const separator = rest.indexOf('--')
   const options = separator === -1 ? rest : rest.slice(0, separator)
-  const launch: GovernedLaunch = {inner: separator === -1 ? [] : rest.slice(separator + 1)}
+  const launch: GovernedLaunch = {inner: separator === -1 ? [] : rest.slice(separator + 1), launcher: argv.slice(0, proxyAt), rest}
   for (let i = 0; i < options.length; i++) {
     const [flag, inline] = options[i].split(/=(.*)/s, 2)
     const value = inline ?? options[i + 1]

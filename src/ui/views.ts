@@ -7,6 +7,7 @@ import type {ComponentProps} from 'react'
 export const VIEWS = {
   approvals: async () => (await import('./approvals-view.js')).ApprovalsView,
   discover: async () => (await import('./discover-view.js')).DiscoverView,
+  doctor: async () => (await import('./doctor-view.js')).DoctorView,
   message: async () => (await import('./message-view.js')).MessageView,
   'policy-cases': async () => (await import('./policy-view.js')).CasesView,
   'policy-explain': async () => (await import('./policy-view.js')).ExplainView,

@@ -8,6 +8,7 @@ const ACTION_COLOR: Record<ServerAction, string> = {
   wrapped: 'green',
   restored: 'green',
   'already-governed': 'cyan',
+  repaired: 'green',
   skipped: 'yellow',
   left: 'yellow',
   gone: 'gray',
@@ -53,7 +54,7 @@ export function WrapView({report, home}: {report: WrapReport; home: string}) {
         <Text>
           {report.files.length === 0
             ? 'No MCP client configs selected.'
-            : `${report.dryRun ? 'Dry run: ' : ''}${report.summary.changed} of ${report.summary.files} file(s) ${report.dryRun ? 'would change' : 'changed'}; ${report.command === 'wrap' ? report.summary.wrapped : report.summary.restored} server(s) ${verb}, ${report.summary.alreadyGoverned} already governed, ${report.summary.leftUnchanged} left unchanged${report.summary.errors > 0 ? `, ${report.summary.errors} file(s) failed` : ''}.`}
+            : `${report.dryRun ? 'Dry run: ' : ''}${report.summary.changed} of ${report.summary.files} file(s) ${report.dryRun ? 'would change' : 'changed'}; ${report.command === 'wrap' ? report.summary.wrapped : report.summary.restored} server(s) ${verb}, ${report.summary.repaired > 0 ? `${report.summary.repaired} repaired, ` : ''}${report.summary.alreadyGoverned} already governed, ${report.summary.leftUnchanged} left unchanged${report.summary.errors > 0 ? `, ${report.summary.errors} file(s) failed` : ''}.`}
         </Text>
       </Box>
     </Box>
@@ -76,16 +77,18 @@ export function StatusView({report, home}: {report: StatusReport; home: string})
           {file.servers.map((s) => (
             <Text key={`${s.client}:${s.project ?? ''}:${s.name}`}>
               {'  '}
-              <Text color={s.wrapped ? 'green' : 'yellow'}>{(s.wrapped ? 'wrapped' : 'not wrapped').padEnd(12)}</Text> {s.name}
+              {s.launcher && !s.launcher.ok ? <Text color="red">{'broken'.padEnd(12)}</Text> : <Text color={s.wrapped ? 'green' : 'yellow'}>{(s.wrapped ? 'wrapped' : 'not wrapped').padEnd(12)}</Text>} {s.name}
               {s.project ? <Text dimColor> ({path(s.project)})</Text> : null}
               {s.wrapped && !s.recorded ? <Text dimColor> (no record: wrapped elsewhere or by an older agentgov)</Text> : null}
+              {s.launcher && !s.launcher.ok ? <Text color="red"> {s.launcher.problem}</Text> : null}
             </Text>
           ))}
         </Box>
       ))}
       <Text>
         {report.summary.wrapped} of {report.summary.servers} server(s) wrapped in {report.summary.files} file(s)
-        {report.summary.changedSinceWrap > 0 ? `; ${report.summary.changedSinceWrap} file(s) changed since wrap` : ''}.
+        {report.summary.changedSinceWrap > 0 ? `; ${report.summary.changedSinceWrap} file(s) changed since wrap` : ''}
+        {report.summary.broken > 0 ? `; ${report.summary.broken} wrapped server(s) will not start: run 'agentgov doctor'` : ''}.
       </Text>
     </Box>
   )

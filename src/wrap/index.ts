@@ -11,11 +11,11 @@ import {AgentgovError, errorMessage, ExitCode} from '../errors.js'
 import {redactText} from '../detect/secrets.js'
 import {VERSION} from '../version.js'
 import {commitFile, readSnapshot, type Snapshot, withFileLock} from './files.js'
-import {proxyArgv} from './launch.js'
+import {checkLauncher, launcherHead, type LauncherHealth, type LaunchForm, launchFormFor, proxyArgv} from './launch.js'
 import {backupPath, dropRecord, loadRecord, readBackup, type RecordEntry, saveRecord, WRAP_SCHEMA, type WrapRecord} from './records.js'
 import type {Target} from './targets.js'
 
-export type ServerAction = 'already-governed' | 'gone' | 'left' | 'restored' | 'skipped' | 'wrapped'
+export type ServerAction = 'already-governed' | 'gone' | 'left' | 'repaired' | 'restored' | 'skipped' | 'wrapped'
 
 export interface ServerOutcome {
   client: string
@@ -45,6 +45,8 @@ export interface RunOptions {
   dryRun: boolean
   agent?: string
   policy?: string
+  /** The launch form for every file (default: by the file's scope, launchFormFor). */
+  launch?: LaunchForm
   /** For tests: node binary and agentgov entry written into launches. */
   node?: string
   entry?: string
@@ -141,10 +143,21 @@ async function wrapFile(target: Target, options: RunOptions): Promise<FileOutcom
   const {snapshot, doc} = await parseTarget(target, options.dryRun ? 'read' : 'write')
   const servers: ServerOutcome[] = []
   const added: RecordEntry[] = []
+  const repaired: RecordEntry[] = []
+  const form = options.launch ?? launchFormFor(target.readers.map((r) => r.location.scope))
   let text = snapshot.text
   for (const {adapter, entry} of serversOf(target, doc)) {
-    if (parseGovernedLaunch(entry.command, entry.args)) {
-      servers.push(outcome(adapter, entry, 'already-governed'))
+    const governed = parseGovernedLaunch(entry.command, entry.args)
+    if (governed) {
+      const repair = adapter.rewrite && repairedText(target, text, adapter, entry, governed, {form, node: options.node, entry: options.entry})
+      if (!repair) {
+        servers.push(outcome(adapter, entry, 'already-governed'))
+        continue
+      }
+
+      text = repair.text
+      repaired.push({client: adapter.id, name: entry.name, ...(entry.project && {project: entry.project}), path: entry.path, kind: 'stdio', original: '', wrapped: ''})
+      servers.push(outcome(adapter, entry, 'repaired', `its launcher was stale: ${repair.reason}`))
       continue
     }
 
@@ -153,7 +166,7 @@ async function wrapFile(target: Target, options: RunOptions): Promise<FileOutcom
       continue
     }
 
-    const launch = {agent: options.agent ?? adapter.id, server: entry.name, policy: options.policy, node: options.node, entry: options.entry}
+    const launch = {agent: options.agent ?? adapter.id, server: entry.name, policy: options.policy, form, node: options.node, entry: options.entry}
     const plan = planEntry(adapter.rewrite, getIn(doc.value, entry.path), entry, (tail) => proxyArgv(launch, tail))
     if ('skip' in plan) {
       servers.push(outcome(adapter, entry, 'skipped', `left unchanged: ${plan.skip}`))
@@ -184,12 +197,19 @@ async function wrapFile(target: Target, options: RunOptions): Promise<FileOutcom
   }
 
   const base = {file: target.file, clients: target.readers.map((r) => r.adapter.id), servers}
-  if (added.length === 0) return {...base, status: 'unchanged'}
-  checkGoverned(target, text, added)
+  if (added.length === 0 && repaired.length === 0) return {...base, status: 'unchanged'}
+  checkGoverned(target, text, [...added, ...repaired])
   for (const entry of added) entry.wrapped = spanText(text, target.format, entry.path) ?? ''
   if (options.dryRun) return {...base, status: 'changed', diff: unifiedDiff(target.file, snapshot.text, text)}
 
   const previous = await loadRecord(options.stateDir, target.file)
+  if (!previous && added.length === 0) {
+    // Repaired entries wrapped elsewhere: no record to update; unwrap rebuilds them from their `--` argv.
+    await commitFile(snapshot, text)
+    return {...base, status: 'changed'}
+  }
+
+  if (previous && added.length === 0) return {...base, ...(await commitRepairs(options.stateDir, target, snapshot, text, previous))}
   const record = await nextRecord(options.stateDir, target, snapshot, text, added, previous)
   await saveRecord(options.stateDir, record.record, record.backup)
   try {
@@ -202,6 +222,56 @@ async function wrapFile(target: Target, options: RunOptions): Promise<FileOutcom
   }
 
   return {...base, status: 'changed', backup: record.record.backup}
+}
+
+/**
+ * Repairs only: the record keeps its byte-exact original (no second backup); it learns the entries'
+ * new text, and the file's new hash when the file was as wrap left it (else unwrap goes entry by entry
+ * and keeps the user's edits, as before).
+ */
+async function commitRepairs(stateDir: string, target: Target, snapshot: Snapshot, text: string, previous: WrapRecord): Promise<Pick<FileOutcome, 'backup' | 'status'>> {
+  const record: WrapRecord = {
+    ...previous,
+    agentgov: VERSION,
+    wrappedSha256: snapshot.sha === previous.wrappedSha256 ? sha256(text) : previous.wrappedSha256,
+    entries: previous.entries.map((entry) => ({...entry, wrapped: spanText(text, target.format, entry.path) ?? entry.wrapped})),
+  }
+  await saveRecord(stateDir, record)
+  try {
+    await commitFile(snapshot, text)
+  } catch (error) {
+    await saveRecord(stateDir, previous)
+    throw error
+  }
+
+  return {status: 'changed', backup: record.backup}
+}
+
+/**
+ * A governed entry whose launcher no longer starts this agentgov (node or the package moved, another
+ * version, a form its scope does not use): the same proxy options behind this wrap's launcher. The
+ * record keeps its original, so unwrap still restores the file byte for byte.
+ */
+function repairedText(
+  target: Target,
+  text: string,
+  adapter: ClientAdapter,
+  entry: ServerEntry,
+  governed: NonNullable<ReturnType<typeof parseGovernedLaunch>>,
+  launch: Parameters<typeof launcherHead>[0],
+): {text: string; reason: string} | undefined {
+  const health = checkLauncher(governed.launcher)
+  const wanted = launcherHead(launch)
+  const formDiffers = health.form !== (launch.form === 'npx' ? 'npx' : 'absolute') && health.form !== 'path'
+  if ((health.ok && !formDiffers) || governed.launcher.join('\0') === wanted.join('\0')) return undefined
+  const edits = unplanEntry(adapter.rewrite!, getIn(parseConfig(text, target.format).value, entry.path), [...wanted, 'proxy', ...governed.rest])
+  if (!edits) return undefined
+  try {
+    return {text: applyConfigEdits(text, target.format, absoluteEdits(entry.path, edits)), reason: health.problem ?? `a ${launch.form} launcher suits this file`}
+  } catch (error) {
+    if (error instanceof UnsupportedEditError) return undefined
+    throw error
+  }
 }
 
 /** Discover must read what wrap wrote as governed (docs/proxy-cli.md): a disagreement is a bug, caught before writing. */
@@ -384,6 +454,10 @@ export interface ServerStatus {
   wrapped: boolean
   /** Whether agentgov holds the entry's original (so unwrap restores it exactly). */
   recorded: boolean
+  /** For a wrapped entry: whether its launcher starts this agentgov (`agentgov doctor` says more). */
+  launcher?: LauncherHealth
+  /** For a wrapped entry: the `--policy` it names (none: the state directory's policy.yaml). */
+  policy?: string
 }
 
 export interface FileState {
@@ -406,13 +480,18 @@ export async function statusOf(targets: readonly Target[], stateDir: string): Pr
     try {
       const {snapshot, doc} = await parseTarget(target, 'read')
       if (record) state.changedSinceWrap = snapshot.sha !== record.wrappedSha256
-      state.servers = serversOf(target, doc).map(({adapter, entry}) => ({
-        client: adapter.id,
-        name: entry.name,
-        ...(entry.project && {project: entry.project}),
-        wrapped: parseGovernedLaunch(entry.command, entry.args) !== undefined,
-        recorded: record?.entries.some((rec) => sameEntry({client: adapter.id, name: entry.name, project: entry.project}, rec)) ?? false,
-      }))
+      state.servers = serversOf(target, doc).map(({adapter, entry}) => {
+        const governed = parseGovernedLaunch(entry.command, entry.args)
+        return {
+          client: adapter.id,
+          name: entry.name,
+          ...(entry.project && {project: entry.project}),
+          wrapped: governed !== undefined,
+          recorded: record?.entries.some((rec) => sameEntry({client: adapter.id, name: entry.name, project: entry.project}, rec)) ?? false,
+          ...(governed && {launcher: checkLauncher(governed.launcher)}),
+          ...(governed?.policy && {policy: governed.policy}),
+        }
+      })
     } catch (error) {
       state.error = error instanceof AgentgovError ? error.message : errorMessage(error)
     }

@@ -4,6 +4,7 @@ import {resolve} from 'node:path'
 import {AgentgovError, ExitCode, type ExitCodeValue} from '../errors.js'
 import type {Host} from '../host.js'
 import {type FileOutcome, type FileState, type RunOptions, statusOf, unwrapTargets, wrapTargets} from './index.js'
+import type {LaunchForm} from './launch.js'
 import {recordedFiles} from './records.js'
 import {type Selected, type Selection, selectTargets} from './targets.js'
 import {type WrapWarning, wrapWarnings} from './warnings.js'
@@ -15,13 +16,14 @@ export interface WrapReport {
   /** Files of the selection left alone as a whole (admin, system and extension files). */
   skipped: Selected['skipped']
   warnings: WrapWarning[]
-  summary: {files: number; changed: number; errors: number; wrapped: number; restored: number; alreadyGoverned: number; leftUnchanged: number}
+  summary: {files: number; changed: number; errors: number; wrapped: number; repaired: number; restored: number; alreadyGoverned: number; leftUnchanged: number}
 }
 
 export interface CommandInput extends Selection {
   dryRun: boolean
   agent?: string
   policy?: string
+  launch?: LaunchForm
 }
 
 function requireSelection(selection: Selection): void {
@@ -44,6 +46,7 @@ function summarise(command: WrapReport['command'], input: CommandInput, selected
       changed: files.filter((f) => f.status === 'changed').length,
       errors: files.filter((f) => f.status === 'error').length,
       wrapped: count('wrapped'),
+      repaired: count('repaired'),
       restored: count('restored'),
       alreadyGoverned: count('already-governed'),
       leftUnchanged: count('skipped') + count('left'),
@@ -65,7 +68,7 @@ export async function runWrap(host: Host, stateDir: string, input: CommandInput)
 
   const selected = await selectTargets(host, input)
   const warnings = wrapWarnings(selected.targets, selected.machine)
-  const options: RunOptions = {stateDir, dryRun: input.dryRun, ...(input.agent && {agent: input.agent}), ...(policy && {policy})}
+  const options: RunOptions = {stateDir, dryRun: input.dryRun, ...(input.agent && {agent: input.agent}), ...(policy && {policy}), ...(input.launch && {launch: input.launch})}
   return summarise('wrap', input, selected, await wrapTargets(selected.targets, options), warnings)
 }
 
@@ -80,7 +83,7 @@ export async function runUnwrap(host: Host, stateDir: string, input: CommandInpu
 
 export interface StatusReport {
   files: FileState[]
-  summary: {files: number; servers: number; wrapped: number; changedSinceWrap: number}
+  summary: {files: number; servers: number; wrapped: number; changedSinceWrap: number; broken: number}
 }
 
 export async function runStatus(host: Host, stateDir: string, selection: Selection): Promise<StatusReport> {
@@ -96,6 +99,7 @@ export async function runStatus(host: Host, stateDir: string, selection: Selecti
       servers: servers.length,
       wrapped: servers.filter((s) => s.wrapped).length,
       changedSinceWrap: files.filter((f) => f.changedSinceWrap).length,
+      broken: servers.filter((s) => s.launcher && !s.launcher.ok).length,
     },
   }
 }

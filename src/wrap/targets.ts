@@ -7,7 +7,7 @@ import type {ClientAdapter, ConfigLocation} from '../clients/types.js'
 import type {ConfigFormat} from '../config/document.js'
 import {scanMachine} from '../discovery/machine.js'
 import type {ConfigRead} from '../discovery/read-config.js'
-import {AgentgovError, ExitCode} from '../errors.js'
+import {AgentgovError, ExitCode, mustExist} from '../errors.js'
 import type {Host} from '../host.js'
 
 /** One file to act on and the clients that read servers from it. */
@@ -78,6 +78,7 @@ export async function selectTargets(host: Host, selection: Selection, extraFiles
     }
   }
 
+  for (const named of selection.files) mustExist(resolve(named), 'The config file')
   for (const named of [...selection.files, ...extraFiles]) {
     const file = resolve(named)
     const real = safeRealpath(file)

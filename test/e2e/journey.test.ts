@@ -154,7 +154,9 @@ describe('a new user\'s whole journey', () => {
     const all = await runCli(['wrap', '--all', '--policy', policyFile, '--json'], env)
     expect(all.code, all.stdout + all.stderr).toBe(0)
     // --all reads the machine's configs; a project's .mcp.json is named by path.
-    const project = await runCli(['wrap', entries[2].file, '--policy', policyFile, '--json'], env)
+    // A project file gets `npx -y agentgov@<version>` by default, which a test cannot fetch (this
+    // version is not on the registry): launch it from this checkout instead (test/e2e/wrap-doctor checks the npx form).
+    const project = await runCli(['wrap', entries[2].file, '--policy', policyFile, '--launch', 'absolute', '--json'], env)
     expect(project.code, project.stdout + project.stderr).toBe(0)
     for (const entry of entries) expect(readFileSync(entry.file, 'utf8')).not.toBe(originals.get(entry.file))
     const after = JSON.parse((await runCli(['discover', repo, '--no-processes', '--json'], env)).stdout) as Inventory

@@ -5,7 +5,7 @@ import {parseGovernedLaunch} from '../../src/clients/governed.js'
 describe('parseGovernedLaunch', () => {
   it('recognises the node + bin/run.js form that wrap writes', () => {
     const launch = parseGovernedLaunch('/usr/bin/node', ['/opt/agentgov/bin/run.js', 'proxy', '--agent', 'cursor', '--server=fs', '--policy', '/p.yaml', '--', 'npx', '-y', 'pkg'])
-    expect(launch).toEqual({agent: 'cursor', server: 'fs', policy: '/p.yaml', inner: ['npx', '-y', 'pkg']})
+    expect(launch).toEqual({agent: 'cursor', server: 'fs', policy: '/p.yaml', inner: ['npx', '-y', 'pkg'], launcher: ['/usr/bin/node', '/opt/agentgov/bin/run.js'], rest: ['--agent', 'cursor', '--server=fs', '--policy', '/p.yaml', '--', 'npx', '-y', 'pkg']})
   })
 
   it('recognises agentgov on PATH, Windows shims and npx agentgov', () => {

@@ -9,6 +9,7 @@ import {parseGovernedLaunch} from '../../../src/clients/governed.js'
 import {parseConfig} from '../../../src/config/document.js'
 import {commitFile, readSnapshot} from '../../../src/wrap/files.js'
 import {unwrapTargets, wrapTargets} from '../../../src/wrap/index.js'
+import {agentgovEntry} from '../../../src/wrap/launch.js'
 import type {Target} from '../../../src/wrap/targets.js'
 import {BIN, tempDir} from '../../helpers/tree.js'
 
@@ -147,14 +148,32 @@ describe('nothing of the user is lost', () => {
     )
   })
 
-  it('wrapping twice changes nothing the second time, and recognises an older install', async () => {
+  it('wrapping twice changes nothing the second time', async () => {
     const target = cursorTarget(file)
-    await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false, node: '/old/node', entry: '/old/place/bin/run.js'})
+    await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false})
     const once = readFileSync(file, 'utf8')
     const [second] = await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false})
     expect(second.status).toBe('unchanged')
     expect(second.servers.map((s) => s.action)).toEqual(['already-governed', 'already-governed'])
     expect(readFileSync(file, 'utf8')).toBe(once)
+  })
+
+  it('wrapping again repairs launches of an install that is gone, and unwrap still restores byte for byte', async () => {
+    const target = cursorTarget(file)
+    await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false, node: '/old/node', entry: '/old/place/bin/run.js'})
+    const backups = readdirSync(join(env.AGENTGOV_HOME, 'wraps')).sort()
+    const [second] = await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false})
+    expect(second.servers.map((s) => s.action)).toEqual(['repaired', 'repaired'])
+    expect(second.servers[0].reason).toContain('/old/node')
+    const repaired = readFileSync(file, 'utf8')
+    expect(repaired).not.toContain('/old/')
+    expect(repaired).toContain(JSON.stringify(agentgovEntry()))
+    expect(readdirSync(join(env.AGENTGOV_HOME, 'wraps')).sort()).toEqual(backups)
+    const [third] = await wrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false})
+    expect(third.status).toBe('unchanged')
+    const [restored] = await unwrapTargets([target], {stateDir: env.AGENTGOV_HOME, dryRun: false})
+    expect(restored.restore).toBe('exact')
+    expect(readFileSync(file, 'utf8')).toBe(CURSOR)
   })
 
   it('unwraps an entry it holds no record of from its proxy launch', async () => {
