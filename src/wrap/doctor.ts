@@ -1,11 +1,12 @@
 import {accessSync, constants, existsSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {dirname} from 'node:path'
 
 import {AgentgovError, errorMessage} from '../errors.js'
 import type {Host} from '../host.js'
 import {loadPolicyFile} from '../policy/holder.js'
 import {tokenFilePath} from '../proxy/tokens.js'
 import {readJsonFile} from '../state-files.js'
+import {policyFile as defaultPolicyFile} from '../state-layout.js'
 import {runStatus} from './run.js'
 
 /** One thing doctor looked at: fine, or what is wrong and the command that fixes it. */
@@ -81,7 +82,7 @@ export async function runDoctor(host: Host, stateDirectory: string): Promise<Doc
   for (const file of status.files) {
     for (const server of file.servers) {
       if (!server.wrapped || !server.launcher) continue
-      const policyFile = server.policy ?? join(stateDirectory, 'policy.yaml')
+      const policyFile = server.policy ?? defaultPolicyFile(stateDirectory)
       if (!policies.has(policyFile)) policies.set(policyFile, checkPolicy(policyFile, server.policy === undefined))
       const {ok, problem, form, version} = server.launcher
       entries.push({
