@@ -4,8 +4,8 @@ import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
 import type {Telemetry} from '../telemetry/types.js'
 import {createApproval, waitForAnswer} from '../approvals/store.js'
 import {PinStore} from './pins.js'
+import type {ProxySession} from './session.js'
 import {createPolicyPort} from './policy-port.js'
-import {ProxySession} from './session.js'
 import {ChildProcessTransport, LineTransport, type Transport} from './transport.js'
 
 export interface ProxyRunOptions {
@@ -35,6 +35,9 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
   // cold start. Nothing reaches it until the session is ready, and it is stopped if the policy fails.
   const early = options.listen || options.upstreamUrl ? undefined : await upstreamTransport(options)
   const starting = early?.start().catch((error: Error) => error)
+  // The session and its detector load while the server boots, not before it is spawned.
+  const sessionModule = import('./session.js')
+  sessionModule.catch(() => undefined)
   let policy: ReturnType<typeof createPolicyPort>
   let telemetry: Telemetry
   try {
@@ -46,6 +49,8 @@ export async function runProxy(options: ProxyRunOptions): Promise<number> {
     await early?.close()
     throw error
   }
+
+  const {ProxySession} = await sessionModule
 
   const sessionFor = (agent: string, client: Transport, upstream: Transport, transport: 'pipe' | 'tcp') =>
     new ProxySession({
