@@ -11,6 +11,12 @@ export type RiskEntry = Pick<RiskResult, 'canEvidence' | 'gist' | 'id' | 'mcp' |
 const policyGap = (e: Evidence) =>
   e.controls.policy.loaded ? [] : [{what: 'no policy loaded' + (e.controls.policy.error ? ` (${e.controls.policy.error})` : ''), recommendation: "Write one with 'agentgov policy init' and pass it with --policy."}]
 
+/** ` (2 tool-result, 1 resource)`: what the answers with findings were, or nothing when there were none. */
+const byKind = (counts: Record<string, number>) => {
+  const parts = Object.entries(counts).map(([kind, n]) => `${n} ${kind}`)
+  return parts.length > 0 ? ` (${parts.join(', ')})` : ''
+}
+
 const findingsFor = (e: Evidence, id: string) => e.controls.inventory.findingsByRisk[id] ?? 0
 
 export const ASI: RiskEntry[] = [
@@ -31,7 +37,10 @@ export const ASI: RiskEntry[] = [
       return {
         ...g,
         controls: [`description and result scanning: ${policy.scanning}`, `${policy.approvalRules.length} approval rule(s) for high-impact calls`],
-        evidence: [`${t.descriptionFindings.count} tool description(s) and ${t.resultFindings.count} tool result(s) with injection findings`, `${e.runtime.approvals.total} approval(s) recorded`],
+        evidence: [
+          `${t.descriptionFindings.count} tool description(s) and ${t.resultFindings.count} answer(s) from servers with injection findings${byKind(t.resultFindings.byKind)}, ${t.resultBlocks.count} withheld`,
+          `${e.runtime.approvals.total} approval(s) recorded`,
+        ],
         gaps: [
           ...(scanning ? [] : [{what: 'scanning is off', recommendation: 'Set settings.scanning: block (or warn) in the policy.'}]),
           ...(policy.scanning === 'warn' && t.resultFindings.count > 0 ? [{what: 'results with findings reached the agent (scanning: warn)', recommendation: 'Set settings.scanning: block.'}] : []),
@@ -89,7 +98,7 @@ export const ASI: RiskEntry[] = [
     id: 'ASI03',
     name: 'Identity and Privilege Abuse',
     gist: 'privilege escalation via delegation, inherited roles, cached credentials, confused deputy',
-    canEvidence: 'a distinct agent identity in every decision, per-agent policy, time-boxed grants, secrets found in configs',
+    canEvidence: 'a distinct agent identity in every decision, per-agent policy, time-boxed grants, secrets found in configs and redacted from what servers return',
     reach: 'full',
     reachWhy: 'Every decision carries the agent identity the proxy was launched or authenticated with, and the policy is chosen by it.',
     mcp: ['MCP01', 'MCP02', 'MCP07'],
@@ -108,13 +117,18 @@ export const ASI: RiskEntry[] = [
       return {
         ...g,
         controls: [`${policy.perAgentPolicies} per-agent polic(y/ies) of ${policy.policies}`, 'time-boxed grants (lift approval only, never a deny)', `${inventory.secrets} literal secret(s) found by discovery`],
-        evidence: [`${agents.length} distinct agent identit(y/ies) in decisions: ${agents.slice(0, 8).join(', ') || 'none'}`, `${r.grantsUsed.count} call(s) allowed under a grant`],
+        evidence: [
+          `${agents.length} distinct agent identit(y/ies) in decisions: ${agents.slice(0, 8).join(', ') || 'none'}`,
+          `${r.grantsUsed.count} call(s) allowed under a grant`,
+          `${r.trust.resultSecrets.secrets} secret(s) leaked by servers in ${r.trust.resultSecrets.count} answer(s), redacted before the agent read them`,
+        ],
         gaps: [
           ...policyGap(e),
+          ...(policy.loaded && !policy.redactResults ? [{what: 'secrets in what servers return reach the agent (redactResults: false)', recommendation: 'Set settings.redactResults: true.'}] : []),
           ...(inventory.secrets > 0 ? [{what: `${inventory.secrets} literal secret(s) in configs or processes`, recommendation: "Move them to environment references and rotate them (see 'agentgov discover')."}] : []),
           ...(policy.loaded && policy.perAgentPolicies === 0 ? [{what: 'every agent gets the same rights', recommendation: 'Add a policy per agent (agent: cursor, agent: claude-code…) with its own allow-list.'}] : []),
         ],
-        examples: ids(r.grantsUsed),
+        examples: ids(r.trust.resultSecrets, r.grantsUsed),
       }
     },
   },
@@ -188,7 +202,7 @@ export const ASI: RiskEntry[] = [
       return {
         ...g,
         controls: [`result scanning: ${policy.scanning}`, `secret redaction in results: ${policy.redactResults ? 'on' : 'off'}`, `${policy.memoryRules.length} rule(s) on memory-writing tools`],
-        evidence: [`${t.resultFindings.count} tool result(s) with findings, ${t.resultBlocks.count} withheld`],
+        evidence: [`${t.resultFindings.count} answer(s) from servers with findings${byKind(t.resultFindings.byKind)}, ${t.resultBlocks.count} withheld`],
         gaps: [
           ...(policy.scanning === 'off' ? [{what: 'result scanning is off', recommendation: 'Set settings.scanning: block.'}] : []),
           ...(policy.loaded && policy.memoryRules.length === 0 ? [{what: 'no rule on memory-writing tools', recommendation: 'Add a human_approval or deny rule for memory.* / *_memory tools.'}] : []),

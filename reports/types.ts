@@ -82,9 +82,14 @@ export interface RuntimeEvidence {
     /** Blocked calls to a changed tool (rule tool-pinning). */
     pinBlocks: Counter
     descriptionFindings: Counter
-    /** Tool results with injection or hidden-text findings (post_tool decisions with findings). */
-    resultFindings: Counter
+    /**
+     * Answers with injection or hidden-text findings: decisions on what came back (tool and task
+     * results, resource contents, prompts, errors) with findings. `byKind`: per ReturnedKind.
+     */
+    resultFindings: Counter & {byKind: Record<string, number>}
     resultBlocks: Counter
+    /** Answers that carried secrets, redacted before the agent read them; `secrets`: how many strings. */
+    resultSecrets: Counter & {secrets: number}
     /** Trust records of subject kind message: refusals of malformed or out-of-protocol traffic. */
     protocolRefusals: Counter
     serverRequests: Counter

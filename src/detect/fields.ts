@@ -48,22 +48,47 @@ export function resourceFields(resource: Record<string, unknown>): Field[] {
   return fields
 }
 
-/** Every string a result puts before the model: text, structured content, embedded resources, links. Binary payloads are skipped. */
+/** Every string a result or error puts before the model: text, structured content, embedded resources, links. Binary payloads are skipped. */
 export function resultFields(result: Record<string, unknown>): Field[] {
   const fields: Field[] = []
-  stringsOf(result, '', 'content', fields)
+  stringsOf(result, '', 'content', fields, 0, true)
   return fields
 }
 
-function stringsOf(value: unknown, path: string, role: Field['role'], out: Field[], depth = 0): void {
+// Standard base64 (RFC 4648 §4), as MCP carries bytes; line breaks allowed.
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/
+
+/**
+ * The one rule for what in a result is bytes rather than text: the `data` of an image or audio
+ * content item, and the `blob` of resource contents (an embedded resource's `resource`, or an entry
+ * of resources/read's top-level `contents`), and only when the value is base64. Anything else named
+ * `data` or `blob` is text like any other: a server cannot hide a secret or an instruction by key name.
+ * `holder`: which kind of object `node` is, from where it sits.
+ */
+export function isPayload(node: Readonly<Record<string, unknown>>, key: string, holder: PayloadHolder, value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  const binary = (key === 'data' && (node.type === 'image' || node.type === 'audio')) || (key === 'blob' && holder === 'resource-contents' && typeof node.uri === 'string')
+  return binary && BASE64.test(value)
+}
+
+/** Where an object sits, as far as payloads go: resource contents may carry a blob; anything else may not. */
+export type PayloadHolder = 'other' | 'resource-contents'
+
+/** The holder kind of `child`, found under `key` of `parent` (`index`: in an array there), at the top (`top`). */
+export function holderOf(parent: Readonly<Record<string, unknown>>, key: string, top: boolean): PayloadHolder {
+  return (key === 'resource' && parent.type === 'resource') || (key === 'contents' && top) ? 'resource-contents' : 'other'
+}
+
+function stringsOf(value: unknown, path: string, role: Field['role'], out: Field[], depth = 0, top = false, holder: PayloadHolder = 'other'): void {
   if (depth > MAX_DEPTH) return
   if (typeof value === 'string') out.push({path, text: value, role})
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) stringsOf(item, `${path}[${i}]`, role, out, depth + 1)
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) stringsOf(item, `${path}[${i}]`, role, out, depth + 1, false, holder)
   else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
+    const node = value as Record<string, unknown>
+    for (const [key, item] of Object.entries(node)) {
       // Images, audio and blobs are base64 bytes, not text for the model.
-      if (key === 'data' || key === 'blob') continue
-      stringsOf(item, path ? `${path}.${key}` : key, role, out, depth + 1)
+      if (isPayload(node, key, holder, item)) continue
+      stringsOf(item, path ? `${path}.${key}` : key, role, out, depth + 1, false, holderOf(node, key, top))
     }
   }
 }

@@ -1,6 +1,7 @@
 import type {TextFinding} from '../detect/injection.js'
-import type {PolicyCall} from '../policy/types.js'
-import {RULE} from '../telemetry/record.js'
+import type {PolicyCall, Stage} from '../policy/types.js'
+import {type ReturnedKind, RULE} from '../telemetry/record.js'
+import {ErrorCode, type JsonRpcError} from './jsonrpc.js'
 import type {ToolCatalogue} from './catalogue.js'
 import type {GateDecision, PolicyPort} from './ports.js'
 import {redactResult, scanResult} from './scanning.js'
@@ -85,28 +86,81 @@ export interface ResultCheck {
   decision?: GateDecision
 }
 
+/** What came back for a request: its result or its error, as the client may receive it. */
+export interface Returned {
+  result?: Record<string, unknown>
+  error?: JsonRpcError
+}
+
+/** Which answers are checked, by method: what comes back into the agent's context. */
+export const CHECKED_RESULTS: ReadonlyMap<string, Exclude<ReturnedKind, 'error'>> = new Map([
+  ['tools/call', 'tool-result'],
+  // A task's result is the result of the tool call that ran as the task.
+  ['tasks/result', 'tool-result'],
+  ['resources/read', 'resource'],
+  ['prompts/get', 'prompt'],
+])
+
+/** The stage a decision on what came back is recorded under: the request's, after the fact. */
+export function returnedStage(method: string): Stage {
+  return method === 'resources/read' ? 'resource' : method === 'prompts/get' ? 'prompt' : 'post_tool'
+}
+
+const WITHHELD: Record<ReturnedKind, string> = {'tool-result': 'result', resource: 'resource', prompt: 'prompt', error: 'error'}
+
 /**
- * The check after a tool ran: injection signs in its result are recorded (and withheld under
- * scanning: block); secrets are redacted before the agent reads them when the policy says so.
+ * The check on everything that comes back (a tool's or task's result, a resource's contents, a
+ * prompt, any error): injection signs are recorded, and under scanning: block the client gets an
+ * error instead (a tool result becomes an isError result, as a tool's failure is told); secrets are
+ * redacted before the agent reads them when the policy says so. The same scanner and redactor for
+ * every kind, so `scanning` means the same everywhere.
  */
-export function checkResult(policy: Pick<PolicyPort, 'settings'>, result: Record<string, unknown>, log: (message: string) => void, tool: string): ResultCheck {
+export function checkReturned(policy: Pick<PolicyPort, 'settings'>, kind: Exclude<ReturnedKind, 'error'>, returned: Returned, log: (message: string) => void, subject: string): {returned: Returned; decision?: GateDecision} {
   const settings = policy.settings()
+  const what: ReturnedKind = returned.error ? 'error' : kind
+  // An error's message and data reach the model as surely as a result does.
+  const body: Record<string, unknown> | undefined = returned.error ? {message: returned.error.message, data: returned.error.data} : returned.result
+  if (!body) return {returned}
   let findings: TextFinding[]
   let redacted: {result: Record<string, unknown>; count: number}
   try {
-    findings = settings.scanning === 'off' ? [] : scanResult(result)
-    redacted = settings.redactResults ? redactResult(result) : {result, count: 0}
+    findings = settings.scanning === 'off' ? [] : scanResult(body)
+    redacted = settings.redactResults ? redactResult(body) : {result: body, count: 0}
   } catch (error) {
-    // A result that cannot be examined is not passed on unexamined.
-    log(`could not scan a result of ${tool}: ${(error as Error).message}`)
+    // What cannot be examined is not passed on unexamined.
+    log(`could not scan the ${WITHHELD[what]} of ${subject}: ${(error as Error).message}`)
     findings = [{kind: 'scan-failed', detail: (error as Error).message}]
-    redacted = {result: {content: [{type: 'text', text: 'agentgov could not examine this result, so it was withheld.'}], isError: true}, count: 1}
+    redacted = {result: body, count: 0}
+    return {returned: withheld(kind, what, returned, findings), decision: {action: 'deny', policy: null, rule: RULE.resultScanning, reason: `could not examine the ${WITHHELD[what]}`, findings, returned: what}}
   }
 
-  if (findings.length === 0 && redacted.count === 0) return {result}
+  if (findings.length === 0 && redacted.count === 0) return {returned}
   const block = findings.length > 0 && settings.scanning === 'block'
-  const reason = [findings.length > 0 ? `${findings.length} finding(s) in the result` : '', redacted.count > 0 ? `${redacted.count} secret(s) redacted` : ''].filter(Boolean).join('; ')
-  const decision: GateDecision = {action: block ? 'deny' : 'audit', policy: null, rule: block ? RULE.resultScanning : null, reason, findings}
-  if (block) return {decision, result: {content: [{type: 'text', text: `agentgov withheld this result: ${findings.map((f) => f.detail).join('; ')}`}], isError: true}}
-  return {decision, result: redacted.result}
+  const reason = [findings.length > 0 ? `${findings.length} finding(s) in the ${WITHHELD[what]}` : '', redacted.count > 0 ? `${redacted.count} secret(s) redacted` : ''].filter(Boolean).join('; ')
+  const decision: GateDecision = {
+    action: block ? 'deny' : 'audit',
+    policy: null,
+    rule: block ? RULE.resultScanning : null,
+    reason,
+    returned: what,
+    ...(findings.length > 0 ? {findings} : {}),
+    ...(redacted.count > 0 ? {redacted: redacted.count} : {}),
+  }
+  if (block) return {decision, returned: withheld(kind, what, returned, findings)}
+  if (!returned.error) return {decision, returned: {result: redacted.result}}
+  const {message, data} = redacted.result as {message: unknown; data?: unknown}
+  return {decision, returned: {error: {...returned.error, message: String(message), ...(data === undefined ? {} : {data})}}}
+}
+
+/** What the client gets instead of a withheld answer: for a tool, a tool error; for anything else, a JSON-RPC error. */
+function withheld(kind: Exclude<ReturnedKind, 'error'>, what: ReturnedKind, returned: Returned, findings: readonly TextFinding[]): Returned {
+  const text = `agentgov withheld this ${WITHHELD[what]}: ${findings.map((f) => f.detail).join('; ')}`
+  if (kind === 'tool-result' && !returned.error) return {result: {content: [{type: 'text', text}], isError: true}}
+  return {error: {code: returned.error?.code ?? ErrorCode.internal, message: text}}
+}
+
+/** The check after a tool ran (checkReturned on a tool result). */
+export function checkResult(policy: Pick<PolicyPort, 'settings'>, result: Record<string, unknown>, log: (message: string) => void, tool: string): ResultCheck {
+  const checked = checkReturned(policy, 'tool-result', {result}, log, tool)
+  return {result: checked.returned.result ?? result, ...(checked.decision ? {decision: checked.decision} : {})}
 }

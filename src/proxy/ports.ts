@@ -2,7 +2,7 @@ import type {Decision, PolicyCall, PolicySettings, ToolAnnotations} from '../pol
 import type {DecisionFields} from '../telemetry/record.js'
 
 /** A decision as the session acts on it, whoever made it: the policy or a check before it. */
-export interface GateDecision extends Decision, Pick<DecisionFields, 'findings' | 'hidden'> {
+export interface GateDecision extends Decision, Pick<DecisionFields, 'findings' | 'hidden' | 'redacted' | 'returned'> {
   /** Not recorded: the trace store cannot take it. The refusal is said on stderr instead. */
   unrecorded?: true
 }

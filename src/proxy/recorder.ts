@@ -2,6 +2,7 @@ import type {ApprovalAnswer} from '../approvals/types.js'
 import type {PolicyCall} from '../policy/types.js'
 import type {RequestSpan, Subject, Telemetry, TraceContext} from '../telemetry/types.js'
 import {digestOf} from '../digest.js'
+import {redactUri} from '../telemetry/redact.js'
 import type {JsonRpcId, JsonRpcRequest} from './jsonrpc.js'
 import type {GateDecision, PolicyPort} from './ports.js'
 
@@ -44,7 +45,9 @@ export class SessionRecorder {
       {
         agent,
         server,
-        tool: call.tool,
+        // A resource's URI is its name here, and may carry credentials (user:pass@, ?token=): the
+        // store and the OTLP span both get it redacted.
+        tool: call.stage === 'resource' ? redactUri(call.tool) : call.tool,
         stage: call.stage,
         ...decision,
         latencyUs,

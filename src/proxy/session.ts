@@ -5,7 +5,7 @@ import {RULE} from '../telemetry/record.js'
 import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
 import {Approver, type ClientRequest} from './approver.js'
 import {ToolCatalogue} from './catalogue.js'
-import {checkResult, type Decider, decideToolCall, type GateDecision, preGate} from './deciders.js'
+import {CHECKED_RESULTS, checkReturned, type Decider, decideToolCall, type GateDecision, preGate, type Returned, returnedStage} from './deciders.js'
 import {
   type Decoded,
   ErrorCode,
@@ -253,7 +253,7 @@ export class ProxySession {
     const call: PolicyCall = {agent, server, tool: subject, stage, args: (request.params?.arguments as Record<string, unknown>) ?? {}}
     const decision = this.decide(call, request, () => policy.decide(call))
     // No person to ask inside a resource read or prompt fetch: only allow and audit pass.
-    if (decision.action === 'allow' || decision.action === 'audit') this.forward(request)
+    if (decision.action === 'allow' || decision.action === 'audit') this.forward(request, subject)
     else this.answer(request.id, errorResponse(request.id, ErrorCode.invalidParams, `Denied by policy${decision.rule ? ` (rule ${decision.rule})` : ''}: ${decision.reason}`))
   }
 
@@ -414,25 +414,27 @@ export class ProxySession {
       return
     }
 
-    let result = response.result
+    let {result, error} = response
     if (result && pending.method === 'initialize') {
       this.initialized = true
       if (typeof result.protocolVersion === 'string') this.protocolVersion = result.protocolVersion
     } else if (result && pending.method === 'tools/list') {
       result = this.catalogue.shown(result)
-    } else if (result && pending.method === 'tools/call' && pending.tool) {
-      result = this.checkedResult(pending.tool, result, pending.clientId)
+    } else if (error || CHECKED_RESULTS.has(pending.method)) {
+      ;({result, error} = this.checkedReturned(pending, {result, error}))
     }
 
     pending.hop?.end({errorType: errorTypeOf(response.error, result)})
-    if (pending.clientId !== undefined) this.answer(pending.clientId, {...response, id: pending.clientId, ...(result ? {result} : {})})
+    if (pending.clientId !== undefined) this.answer(pending.clientId, {jsonrpc: '2.0', id: pending.clientId, ...(error ? {error} : result ? {result} : {})})
   }
 
-  /** The result as the agent may read it; a finding or a redaction is recorded as a post_tool decision. */
-  private checkedResult(tool: string, result: Record<string, unknown>, requestId?: JsonRpcId): Record<string, unknown> {
-    const checked = checkResult(this.options.policy, result, this.options.log, tool)
-    if (checked.decision) this.recorder.decision({tool, stage: 'post_tool'}, checked.decision, 0, requestId === undefined ? undefined : {id: requestId})
-    return checked.result
+  /** What came back as the agent may read it; a finding or a redaction is recorded as a decision on it. */
+  private checkedReturned(pending: UpstreamPending, returned: Returned): Returned {
+    const subject = pending.tool ?? pending.method
+    const checked = checkReturned(this.options.policy, CHECKED_RESULTS.get(pending.method) ?? 'tool-result', returned, this.options.log, subject)
+    const origin = pending.clientId === undefined ? undefined : {id: pending.clientId}
+    if (checked.decision) this.recorder.decision({tool: subject, stage: returnedStage(pending.method)}, checked.decision, 0, origin)
+    return checked.returned
   }
 
   private askUpstream(method: string, params: Record<string, unknown>): Promise<JsonRpcResponse> {

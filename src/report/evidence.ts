@@ -53,8 +53,9 @@ export class EvidenceBuilder {
         pinChanges: {...counter(), tools: []},
         pinBlocks: counter(),
         descriptionFindings: counter(),
-        resultFindings: counter(),
+        resultFindings: {...counter(), byKind: {}},
         resultBlocks: counter(),
+        resultSecrets: {...counter(), secrets: 0},
         protocolRefusals: counter(),
         serverRequests: counter(),
         other: counter(),
@@ -122,9 +123,17 @@ export class EvidenceBuilder {
     if (exec) hit(r.execCalls, id)
 
     if (d.limit === 'kill_switch' || d.limit === 'loop' || d.limit === 'rate_limit') hit(r.limits[d.limit], id)
-    if (d.stage === 'post_tool' && d.findings && d.findings.length > 0) {
+    // A decision on what came back names it (returned); records before that field were post_tool only.
+    const returned = d.returned ?? (d.stage === 'post_tool' ? 'tool-result' : undefined)
+    if (returned && d.findings && d.findings.length > 0) {
       hit(r.trust.resultFindings, id)
+      bump(r.trust.resultFindings.byKind, returned)
       if (action === 'deny') hit(r.trust.resultBlocks, id)
+    }
+
+    if (returned && typeof d.redacted === 'number' && d.redacted > 0) {
+      hit(r.trust.resultSecrets, id)
+      r.trust.resultSecrets.secrets += d.redacted
     }
 
     if (d.rule === RULE.toolPinning) hit(r.trust.pinBlocks, id)

@@ -77,7 +77,19 @@ export interface DecisionFields extends Common, Decision {
    */
   args?: unknown
   findings?: Finding[]
+  /**
+   * Set on a decision about what came back from the server rather than about the request: its
+   * result (a tool's, a task's, a resource's contents, a prompt) or its JSON-RPC error. `findings`
+   * then are injection signs in it.
+   */
+  returned?: ReturnedKind
+  /** Secrets redacted in what came back before the agent read it (strings changed). */
+  redacted?: number
 }
+
+/** What came back, as a decision on it names it. */
+export const RETURNED_KINDS = ['tool-result', 'resource', 'prompt', 'error'] as const
+export type ReturnedKind = (typeof RETURNED_KINDS)[number]
 
 /** One human-approval round. */
 export interface ApprovalFields extends Common {

@@ -14,7 +14,8 @@ describe('redactResult', () => {
   })
 
   it('redacts a nested secret, copies only the path to it, and leaves the original and binary data alone', () => {
-    const image = {type: 'image', data: secret, mimeType: 'image/png'}
+    // A real payload is base64; a secret dressed as one is not (test/unit/telemetry/redact.test.ts).
+    const image = {type: 'image', data: Buffer.from(`bytes ${secret}`).toString('base64'), mimeType: 'image/png'}
     const clean = {type: 'text', text: 'nothing here'}
     const result = {content: [clean, {type: 'text', text: `key: ${secret}`}, image]}
     const out = redactResult(result)
