@@ -13,6 +13,7 @@ import type {Report, ReportOptions} from '../src/report/index.js'
 import {stateDir} from '../src/state.js'
 import {parseTime} from '../src/telemetry/query.js'
 import {tracesDir} from '../src/telemetry/store/segments.js'
+import {shown} from '../src/ui/text.js'
 
 export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
   static override summary = 'OWASP ASI01–ASI10 and compliance coverage, from what the proxies actually decided.'
@@ -79,6 +80,9 @@ export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
     }
 
     text ??= (await import('../src/report/markdown.js')).toMarkdown(report)
+    // Tool, server and agent names in a report are chosen by servers and agents: escaped wherever the
+    // text is read (a terminal, `cat report.md`); JSON escapes its own.
+    if (format !== 'json') text = shown(text, {lines: true})
     if (this.flags.out) {
       try {
         writeFileSync(this.flags.out, text)

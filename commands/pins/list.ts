@@ -7,6 +7,7 @@ import type {PinFile} from '../../src/proxy/pins.js'
 import {readJsonFile} from '../../src/state-files.js'
 import {pinsDir} from '../../src/state-layout.js'
 import {stateDir} from '../../src/state.js'
+import {shown} from '../../src/ui/text.js'
 
 export default class PinsList extends BaseCommand<typeof PinsList> {
   static override summary = 'Pinned tool definitions per server, and the ones that changed since.'
@@ -35,7 +36,7 @@ export default class PinsList extends BaseCommand<typeof PinsList> {
       if (servers.length === 0) process.stdout.write('No tool definitions are pinned yet.\n')
       for (const server of servers) {
         const changed = server.tools.filter((t) => t.changed)
-        process.stdout.write(`${server.server}: ${server.tools.length} tool(s) pinned${changed.length > 0 ? `, CHANGED: ${changed.map((t) => t.tool).join(', ')}` : ''}\n`)
+        process.stdout.write(shown(`${server.server}: ${server.tools.length} tool(s) pinned${changed.length > 0 ? `, CHANGED: ${changed.map((t) => t.tool).join(', ')}` : ''}`) + '\n')
       }
     }
 

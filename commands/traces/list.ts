@@ -8,6 +8,7 @@ import {formatLine, matches} from '../../src/telemetry/query.js'
 import {readStore} from '../../src/telemetry/store/read.js'
 import {tracesDir} from '../../src/telemetry/store/segments.js'
 import type {StoredRecord} from '../../src/telemetry/types.js'
+import {shown} from '../../src/ui/text.js'
 
 export default class TracesList extends BaseCommand<typeof TracesList> {
   static override summary = 'List recorded decisions, newest last.'
@@ -35,7 +36,7 @@ export default class TracesList extends BaseCommand<typeof TracesList> {
     const records = this.flags.limit > 0 ? all.slice(-this.flags.limit) : all
     if (this.jsonEnabled()) return {records, total: all.length}
     if (!process.stdout.isTTY || process.env.CI) {
-      for (const record of records) process.stdout.write(formatLine(record) + '\n')
+      for (const record of records) process.stdout.write(shown(formatLine(record)) + '\n')
       return {records, total: all.length}
     }
 

@@ -7,6 +7,7 @@ import {filterFlags} from '../../src/telemetry/flags.js'
 import {formatLine, matches, StoreFollower} from '../../src/telemetry/query.js'
 import {tracesDir} from '../../src/telemetry/store/segments.js'
 import type {StoredRecord} from '../../src/telemetry/types.js'
+import {shown} from '../../src/ui/text.js'
 
 export default class TracesTail extends BaseCommand<typeof TracesTail> {
   static override summary = 'Follow decisions live as every proxy records them.'
@@ -36,7 +37,7 @@ export default class TracesTail extends BaseCommand<typeof TracesTail> {
     if (plain) {
       // --json streams one record per line (NDJSON) rather than one document at the end: tail never ends.
       const print = (records: StoredRecord[]) => {
-        for (const r of records) process.stdout.write((this.jsonEnabled() ? JSON.stringify(r) : formatLine(r)) + '\n')
+        for (const r of records) process.stdout.write((this.jsonEnabled() ? JSON.stringify(r) : shown(formatLine(r))) + '\n')
       }
 
       print(backlog)

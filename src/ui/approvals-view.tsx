@@ -2,6 +2,7 @@ import {Box, Text, useApp, useInput} from 'ink'
 import {useEffect, useState} from 'react'
 
 import {type Approval, answerApproval, listApprovals} from '../approvals/store.js'
+import {shown} from './text.js'
 
 interface Props {
   stateDir: string
@@ -36,7 +37,7 @@ export function ApprovalsView({stateDir, approver, interactive}: Props) {
         const target = approvals[selected]
         try {
           answerApproval(stateDir, target.id, input === 'a' ? 'approved' : 'denied', approver)
-          setMessage(`${input === 'a' ? 'Approved' : 'Denied'} ${target.id}: ${target.server}.${target.tool}`)
+          setMessage(`${input === 'a' ? 'Approved' : 'Denied'} ${target.id}: ${shown(`${target.server}.${target.tool}`)}`)
         } catch (error) {
           setMessage((error as Error).message)
         }
@@ -55,12 +56,12 @@ export function ApprovalsView({stateDir, approver, interactive}: Props) {
         <Box key={approval.id} flexDirection="column" marginBottom={1}>
           <Text>
             <Text color={index === selected && interactive ? 'cyan' : undefined}>{index === selected && interactive ? '› ' : '  '}</Text>
-            <Text bold>{approval.id}</Text> <Text>{approval.agent}</Text> → <Text bold>{approval.server}.{approval.tool}</Text>{' '}
+            <Text bold>{shown(approval.id)}</Text> <Text>{shown(approval.agent)}</Text> → <Text bold>{shown(`${approval.server}.${approval.tool}`)}</Text>{' '}
             <Text dimColor>({Math.max(0, Math.round((Date.parse(approval.expiresAt) - now) / 1000))} s left)</Text>
           </Text>
           <Box marginLeft={4} flexDirection="column">
-            <Text dimColor>{approval.rule ? `rule ${approval.rule}: ` : ''}{approval.reason}</Text>
-            <Text>{approval.args}</Text>
+            <Text dimColor>{shown(`${approval.rule ? `rule ${approval.rule}: ` : ''}${approval.reason}`)}</Text>
+            <Text>{shown(approval.args, {lines: true})}</Text>
           </Box>
         </Box>
       ))}

@@ -1,5 +1,6 @@
 import type {FunctionComponent} from 'react'
 
+import {shownDeep} from './text.js'
 import {VIEWS, type ViewName, type ViewProps} from './views.js'
 
 /**
@@ -11,7 +12,8 @@ import {VIEWS, type ViewName, type ViewProps} from './views.js'
 export async function renderView<N extends ViewName>(name: N, props: ViewProps<N>, out: NodeJS.WriteStream = process.stdout): Promise<void> {
   const colour = settleColour(process.env)
   const [{renderToString}, {createElement}, View] = await Promise.all([import('ink'), import('react'), VIEWS[name]()])
-  let text = renderToString(createElement(View as FunctionComponent<object>, props as object), {columns: widthOf(out)})
+  // What a view shows may come from a server or an agent: no control character reaches the terminal raw.
+  let text = renderToString(createElement(View as FunctionComponent<object>, shownDeep(props) as object), {columns: widthOf(out)})
   if (!colour) text = stripStyles(text)
   await new Promise<void>((resolve) => out.write(text + '\n', () => resolve()))
 }
@@ -21,7 +23,7 @@ export async function renderLiveView<N extends ViewName>(name: N, props: ViewPro
   settleColour(process.env)
   const [{render}, {createElement}, View] = await Promise.all([import('ink'), import('react'), VIEWS[name]()])
   if (out.isTTY && !out.columns) out.columns = widthOf(out)
-  await render(createElement(View as FunctionComponent<object>, props as object), {stdout: out, patchConsole: false}).waitUntilExit()
+  await render(createElement(View as FunctionComponent<object>, shownDeep(props) as object), {stdout: out, patchConsole: false}).waitUntilExit()
 }
 
 /**

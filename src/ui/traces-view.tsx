@@ -3,12 +3,14 @@ import {useEffect, useState} from 'react'
 
 import {subjectText} from '../telemetry/record.js'
 import type {StoredRecord} from '../telemetry/types.js'
+import {shown} from './text.js'
 
 const ACTION_COLOR: Record<string, string> = {allow: 'green', audit: 'cyan', deny: 'red', human_approval: 'yellow'}
 
 export function RecordRow({record}: {record: StoredRecord}) {
   const time = new Date(record.time).toISOString().replace('T', ' ').slice(0, 23)
-  const where = record.tool ? `${record.server}.${record.tool}` : record.server
+  // A row is one line of what servers and agents chose: every field escaped, newlines too.
+  const where = shown(record.tool ? `${record.server}.${record.tool}` : record.server)
   const label = record.kind === 'decision' ? (record.action ?? '?') : record.kind === 'approval' ? `approval:${record.approval?.outcome}` : `trust:${record.trust?.ok === false ? 'fail' : 'ok'}`
   const color = record.kind === 'decision' ? ACTION_COLOR[record.action ?? ''] : record.kind === 'approval' ? 'yellow' : record.trust?.ok === false ? 'red' : 'gray'
   const detail = record.kind === 'decision' ? record.reason : record.kind === 'approval' ? `by ${record.approval?.approver} via ${record.approval?.channel}` : record.trust && subjectText(record.trust.subject)
@@ -21,13 +23,13 @@ export function RecordRow({record}: {record: StoredRecord}) {
         </Text>
       </Box>
       <Box width={16}>
-        <Text>{record.agent}</Text>
+        <Text>{shown(record.agent)}</Text>
       </Box>
       <Box width={32}>
         <Text>{where}</Text>
       </Box>
-      <Text dimColor>{record.rule ? `${record.rule}: ` : ''}</Text>
-      <Text>{detail ?? ''}</Text>
+      <Text dimColor>{record.rule ? `${shown(record.rule)}: ` : ''}</Text>
+      <Text>{shown(detail ?? '')}</Text>
     </Box>
   )
 }
@@ -53,7 +55,7 @@ export function RecordDetail({record}: {record: StoredRecord}) {
           <Box width={12}>
             <Text bold>{key}</Text>
           </Box>
-          <Text>{typeof value === 'string' ? value : JSON.stringify(value)}</Text>
+          <Text>{shown(typeof value === 'string' ? value : JSON.stringify(value))}</Text>
         </Box>
       ))}
     </Box>
