@@ -11,6 +11,8 @@
 //   results: {name: result} a tool's result, or {error: {code, message, data}} for an error answer
 //   elicit: {message, requestedSchema}  ask the client before answering each tools/call
 //   files: true             resources/read of a file: URI reads that file (fileURLToPath, as Node servers do)
+//   answers: {method: result}  the answer to any method (resources/read, prompts/get, tasks/result…),
+//                           or {error: {code, message, data}} for an error answer
 import {appendFileSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
@@ -108,7 +110,10 @@ process.stdin.on('data', (chunk) => {
     const lenient = String(message.method).replace(/[\s\u0000]+/g, '').toLowerCase()
     const handler = handlers[lenient]
     if (message.id === undefined) continue
-    if (handler) void handler(message.id, message.params)
+    const scripted = script.answers?.[lenient]
+    if (scripted?.error) fail(message.id, scripted.error.code, scripted.error.message, scripted.error.data)
+    else if (scripted) answer(message.id, scripted)
+    else if (handler) void handler(message.id, message.params)
     else fail(message.id, -32_601, `Method not found: ${message.method}`)
   }
 })

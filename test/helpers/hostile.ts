@@ -11,6 +11,8 @@ export interface HostileScript {
   results?: Record<string, Record<string, unknown>>
   elicit?: Record<string, unknown>
   files?: boolean
+  /** The answer to any method (`resources/read`, `prompts/get`, `tasks/result`), or `{error}`. */
+  answers?: Record<string, Record<string, unknown>>
 }
 
 export interface Hostile {
