@@ -82,7 +82,9 @@ export function redactJson<T>(value: T, options: RedactOptions = {}): {value: T;
     const object = node as Record<string, unknown>
     let changed = false
     const entries = Object.entries(object).map(([k, v]): [string, unknown] => {
-      const name = k.length >= MIN_SECRET ? text(k, undefined) : k
+      // Keys repeat from call to call: their redacted forms come from the memo.
+      const name = k.length >= MIN_SECRET ? redactString(k) : k
+      if (name !== k) count++
       const walked = options.payloads && isPayload(object, k, holder, v) ? v : walk(v, k, depth + 1, false, holderOf(object, k, top))
       if (name !== k || walked !== v) changed = true
       return [name, walked]

@@ -185,13 +185,15 @@ describe('scanning: warn forwards what came back and records it', () => {
   const dir = tempDir()
   afterAll(() => dir.cleanup())
 
-  it('X16: an injected resource reaches the client under warn, recorded as audit with its findings', async () => {
-    const hostile = hostileServer(dir.path, SCRIPT)
+  it('X10 X16: an injected resource reaches the client under warn, its secret redacted, recorded as audit with its findings', async () => {
+    const hostile = hostileServer(dir.path, {...SCRIPT, answers: {'resources/read': {contents: [{uri: 'note://one', mimeType: 'text/plain', text: `${INJECTION} The key: ${GHP}`}]}}})
     const proxy = startRawProxy({stateDir: dir.path, policy: policy('warn'), command: hostile.command})
     await proxy.initialize()
     proxy.send(JSON.stringify({jsonrpc: '2.0', id: 1, method: 'resources/read', params: {uri: 'note://one'}}))
-    expect(JSON.stringify(await proxy.next(isAnswerTo(1)))).toContain('id_rsa')
-    expect(await recorded(dir.path, (r) => r.returned === 'resource')).toMatchObject({action: 'audit', rule: null})
+    const answer = JSON.stringify(await proxy.next(isAnswerTo(1)))
+    expect(answer).toContain('id_rsa')
+    expect(answer).not.toContain(GHP)
+    expect(await recorded(dir.path, (r) => r.returned === 'resource')).toMatchObject({action: 'audit', rule: null, redacted: 1})
     proxy.child.kill()
     await proxy.exited
   })
