@@ -7,6 +7,11 @@ export interface Field {
 }
 
 const MAX_DEPTH = 24
+/**
+ * What comes back is walked as deep as a message can be (the proxy's decoder refuses past 256
+ * levels): a string the walk never reached would pass unexamined.
+ */
+const RESULT_DEPTH = 260
 
 /** Every string of a tool definition: name, title, description, schemas (with `$ref`s followed), annotations. */
 export function toolFields(tool: Record<string, unknown>): Field[] {
@@ -51,7 +56,7 @@ export function resourceFields(resource: Record<string, unknown>): Field[] {
 /** Every string a result or error puts before the model: text, structured content, embedded resources, links. Binary payloads are skipped. */
 export function resultFields(result: Record<string, unknown>): Field[] {
   const fields: Field[] = []
-  stringsOf(result, '', 'content', fields, 0, true)
+  stringsOf(result, '', 'content', fields, 0, true, 'other', RESULT_DEPTH)
   return fields
 }
 
@@ -79,16 +84,16 @@ export function holderOf(parent: Readonly<Record<string, unknown>>, key: string,
   return (key === 'resource' && parent.type === 'resource') || (key === 'contents' && top) ? 'resource-contents' : 'other'
 }
 
-function stringsOf(value: unknown, path: string, role: Field['role'], out: Field[], depth = 0, top = false, holder: PayloadHolder = 'other'): void {
-  if (depth > MAX_DEPTH) return
+function stringsOf(value: unknown, path: string, role: Field['role'], out: Field[], depth = 0, top = false, holder: PayloadHolder = 'other', maxDepth = MAX_DEPTH): void {
+  if (depth > maxDepth) return
   if (typeof value === 'string') out.push({path, text: value, role})
-  else if (Array.isArray(value)) for (const [i, item] of value.entries()) stringsOf(item, `${path}[${i}]`, role, out, depth + 1, false, holder)
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) stringsOf(item, `${path}[${i}]`, role, out, depth + 1, false, holder, maxDepth)
   else if (value && typeof value === 'object') {
     const node = value as Record<string, unknown>
     for (const [key, item] of Object.entries(node)) {
       // Images, audio and blobs are base64 bytes, not text for the model.
       if (isPayload(node, key, holder, item)) continue
-      stringsOf(item, path ? `${path}.${key}` : key, role, out, depth + 1, false, holderOf(node, key, top))
+      stringsOf(item, path ? `${path}.${key}` : key, role, out, depth + 1, false, holderOf(node, key, top), maxDepth)
     }
   }
 }

@@ -37,8 +37,8 @@ function secretKey(key: string): boolean {
   return named
 }
 
-/** Deeper than any honest message; the decoder refuses past 256 levels, this writer stops sooner. */
-const MAX_DEPTH = 64
+/** As deep as a message can be (the proxy's decoder refuses past 256 levels); anything deeper is replaced. */
+const MAX_DEPTH = 260
 
 export interface RedactOptions {
   /**
