@@ -5,6 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {pendingApprovalId} from '../helpers/approvals.js'
 import {type Hostile, hostileServer} from '../helpers/hostile.js'
 import {call, type RawProxy, startRawProxy} from '../helpers/raw-proxy.js'
 import {traceLines} from '../helpers/traces.js'
@@ -277,5 +278,33 @@ describe('nothing a hostile server chose reaches a terminal raw', () => {
     expect(shown.code, shown.stderr).toBe(0)
     expect(shown.stdout).not.toMatch(RAW_TERMINAL)
     expect(shown.stdout).toContain('\\x')
+  })
+
+  it('X17: approvals lists a held call whose arguments carry a bidi override and a C1 CSI without a raw byte (JSON escapes neither)', async () => {
+    const held = tempDir()
+    const tools = [{name: 'echo', description: 'Echoes.', inputSchema: {type: 'object'}}]
+    const hostile = hostileServer(held.path, {tools: [tools]})
+    const approve = `policies:
+  - name: held
+    agent: "*"
+    rules:
+      - tools: ["**"]
+        action: human_approval
+        reason: a person decides
+`
+    const proxy = startRawProxy({stateDir: held.path, policy: approve, command: hostile.command})
+    try {
+      await proxy.initialize()
+      proxy.send(call(1, 'echo', {note: 'txt\u202Eexe.js \u009B31m'}))
+      await pendingApprovalId(held.path)
+      const result = await runCli(['approvals'], {HOME: held.path, AGENTGOV_HOME: held.path})
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toContain('\\u202e')
+      expect(result.stdout).not.toMatch(RAW_TERMINAL)
+    } finally {
+      proxy.child.kill()
+      await proxy.exited
+      held.cleanup()
+    }
   })
 })
