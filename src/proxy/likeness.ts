@@ -1,5 +1,4 @@
 import {canonicalJson} from '../digest.js'
-import type {ToolDefinition} from './pins.js'
 
 /**
  * How alike two tool definitions are, to catch a rug pull under a new name: a pinned tool leaves
@@ -15,6 +14,17 @@ import type {ToolDefinition} from './pins.js'
  * Word pairs rather than single words: honest tools of one server share vocabulary (path, file,
  * string), far less often whole phrases. Each text is read once into a set: linear in its length.
  */
+/** The parts of a tool definition compared (a pin's ToolDefinition has them). */
+export interface ComparedDefinition {
+  /** Left out of the comparison: a rename changes it by definition. */
+  name?: string
+  title?: string
+  description?: string
+  inputSchema?: unknown
+  outputSchema?: unknown
+  annotations?: unknown
+}
+
 export interface Likeness {
   how: 'quotes' | 'renamed'
   /** 0 to 1. */
@@ -55,13 +65,13 @@ export function containment(part: ReadonlySet<string>, whole: ReadonlySet<string
 }
 
 /** What a model reads of a definition, without its name. */
-function definitionText(tool: ToolDefinition): string {
+function definitionText(tool: ComparedDefinition): string {
   const {title, description, inputSchema, outputSchema, annotations} = tool
   return [title, description, ...[inputSchema, outputSchema, annotations].map((part) => (part === undefined ? '' : canonicalJson(part)))].filter((part) => typeof part === 'string').join('\n')
 }
 
 /** How alike `now` is to `removed`: a rename when the definitions are alike, else how much of it `now` quotes. */
-export function likenessOf(removed: ToolDefinition, now: ToolDefinition): Likeness {
+export function likenessOf(removed: ComparedDefinition, now: ComparedDefinition): Likeness {
   const nowPairs = wordPairs(definitionText(now))
   const renamed = jaccard(wordPairs(definitionText(removed)), nowPairs)
   if (renamed >= RENAME_THRESHOLD) return {how: 'renamed', score: renamed}
