@@ -8,7 +8,7 @@ import {stateDir} from '../../src/state.js'
 
 export default class PinsAccept extends BaseCommand<typeof PinsAccept> {
   static override summary = 'Accept changed tool definitions of a server, so its proxies allow them again.'
-  static override description = ['Review the change first (agentgov pins list --json shows when it was seen). Only a person at a terminal can accept.', exitCodesHelp({3: 'no changed definitions of that server wait for acceptance', [ExitCode.state]: true})].join('\n\n')
+  static override description = ['Review the change first: agentgov pins show SERVER shows it as a word-level diff. Tool names match in any spelling (ECHO is echo). Only a person at a terminal can accept.', exitCodesHelp({3: 'no changed definitions of that server wait for acceptance', [ExitCode.state]: true})].join('\n\n')
   static override examples = [
     {description: 'Accept one changed tool', command: '<%= config.bin %> <%= command.id %> github create_issue'},
     {description: 'Accept every changed tool of a server', command: '<%= config.bin %> <%= command.id %> github'},

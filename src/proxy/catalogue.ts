@@ -1,6 +1,7 @@
+import {makeVisible} from '../detect/visible.js'
 import type {ToolAnnotations} from '../policy/types.js'
 import type {JsonRpcResponse} from './jsonrpc.js'
-import type {PinStore, ToolDefinition} from './pins.js'
+import {definitionHash, type PinChange, type PinStore, type ToolDefinition, toolKey} from './pins.js'
 import type {PolicyPort} from './ports.js'
 import type {SessionRecorder} from './recorder.js'
 import {scanTools} from './scanning.js'
@@ -9,7 +10,7 @@ export interface CatalogueOptions {
   agent: string
   server: string
   policy: PolicyPort
-  pins: Pick<PinStore, 'check'>
+  pins: Pick<PinStore, 'inspect'>
   recorder: Pick<SessionRecorder, 'trust'>
   /** Ask the server for one page of tools/list, under the proxy's own id. */
   listTools(cursor: string | undefined): Promise<JsonRpcResponse>
@@ -19,57 +20,74 @@ export interface CatalogueOptions {
 /** More pages than any server has: a server that keeps handing out cursors is stopped here. */
 const MAX_PAGES = 100
 
+/** What the session knows of one tool: every distinct definition listed under its canonical name. */
+interface Known {
+  definitions: Map<string, ToolDefinition>
+  poisoned: boolean
+}
+
 /**
  * The server's tools as this session knows them: their definitions (for the annotations conditions
  * read), which changed since they were pinned (possible rug pulls) and which carry instructions aimed
  * at the model. It learns from every tools/list answer, the client's or its own, and decides what
- * the client is shown. Every lookup goes through here, so how a name is keyed is decided in one place.
+ * the client is shown.
+ *
+ * Every lookup goes through `toolKey`, the canonical name the policy decides on: `ECHO`, `Echo` and
+ * full-width `ｅｃｈｏ` are one tool here as they are to the policy (and to a lenient server). Two
+ * differing definitions under one name, on one page or on two, are a change; a change stays until a
+ * person accepts it (the pin store keeps it); a tool with one poisoned definition is poisoned until
+ * the server says its tools changed.
  */
 export class ToolCatalogue {
-  private readonly tools = new Map<string, ToolDefinition>()
+  private readonly known = new Map<string, Known>()
   private readonly changed = new Set<string>()
-  private readonly poisoned = new Set<string>()
+  /** The keys earlier pages of the client's current listing brought (a page with a nextCursor is followed by another). */
+  private listing = new Set<string>()
   private refreshing?: Promise<void>
 
   constructor(private readonly options: CatalogueOptions) {}
 
+  /** The tool's annotations; none when it was listed with two differing definitions (no hint is the cautious reading). */
   annotations(tool: string): ToolAnnotations | undefined {
-    return this.tools.get(tool)?.annotations as ToolAnnotations | undefined
+    const definitions = this.known.get(toolKey(tool))?.definitions
+    return definitions?.size === 1 ? ([...definitions.values()][0].annotations as ToolAnnotations | undefined) : undefined
   }
 
-  /** True while the definition of `tool` differs from its pin. */
+  /** True while a definition of `tool` (in any spelling) differs from its pin, or it renames a removed tool. */
   isChanged(tool: string): boolean {
-    return this.changed.has(tool)
+    return this.changed.has(toolKey(tool))
   }
 
-  /** True while the definition of `tool` carries injection signs. */
+  /** True while a definition of `tool` (in any spelling) carries injection signs. */
   isPoisoned(tool: string): boolean {
-    return this.poisoned.has(tool)
+    return this.known.get(toolKey(tool))?.poisoned === true
   }
 
   /** Learn the tools before the first decision that needs them (conditions may read annotations). */
   async ensureKnown(): Promise<void> {
-    if (this.tools.size === 0) await this.refresh()
+    if (this.known.size === 0) await this.refresh()
   }
 
-  /** The server said its tools changed: forget them and learn them again. */
+  /** The server said its tools changed: forget them and learn them again (what changed stays changed). */
   invalidate(): void {
-    this.tools.clear()
+    this.known.clear()
     void this.refresh()
   }
 
-  /** A tools/list result for the client: learned, then without what the policy hides or the checks withhold. */
+  /** A tools/list page for the client: learned, then without what the policy hides or the checks withhold. */
   shown(result: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(result.tools)) return result
     const {agent, server, policy} = this.options
     const tools = definitions(result.tools)
-    this.learn(tools)
+    this.learn(tools, this.listing)
+    if (typeof result.nextCursor === 'string' && result.nextCursor !== '') for (const tool of tools) this.listing.add(toolKey(tool.name))
+    else this.listing = new Set()
     const {pinning, scanning} = policy.settings()
     const shown = tools.filter(
       (tool) =>
         policy.visible(agent, server, tool.name, tool.annotations as ToolAnnotations) &&
-        !(pinning === 'block' && this.changed.has(tool.name)) &&
-        !(scanning === 'block' && this.poisoned.has(tool.name)),
+        !(pinning === 'block' && this.isChanged(tool.name)) &&
+        !(scanning === 'block' && this.isPoisoned(tool.name)),
     )
     return {...result, tools: shown}
   }
@@ -78,44 +96,67 @@ export class ToolCatalogue {
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       let cursor: string | undefined
-      const seen: ToolDefinition[] = []
+      const listed = new Set<string>()
       for (let page = 0; page < MAX_PAGES; page++) {
         const result = (await this.options.listTools(cursor)).result
         if (!result || !Array.isArray(result.tools)) break
-        seen.push(...definitions(result.tools))
+        const tools = definitions(result.tools)
+        this.learn(tools, listed)
+        for (const tool of tools) listed.add(toolKey(tool.name))
         cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined
         if (!cursor) break
       }
-
-      this.learn(seen)
     })().finally(() => {
       this.refreshing = undefined
     })
     return this.refreshing
   }
 
-  /** Pin and scan definitions; a changed one is a rug-pull finding, a poisoned one a description finding. */
-  learn(tools: readonly ToolDefinition[]): void {
+  /**
+   * Pin and scan one page; `listed`: the keys of the listing's earlier pages. A changed definition
+   * is a rug-pull finding, a poisoned one a description finding; both are recorded under the tool's
+   * canonical name.
+   */
+  learn(tools: readonly ToolDefinition[], listed: ReadonlySet<string> = new Set()): void {
     const {server, pins, recorder, policy, log} = this.options
-    const verdicts = policy.settings().pinning === 'off' ? new Map() : pins.check(tools)
     for (const tool of tools) {
-      this.tools.set(tool.name, tool)
-      if (verdicts.get(tool.name) === 'changed') {
-        if (!this.changed.has(tool.name)) log(`tool "${tool.name}" of server "${server}" changed since it was pinned (possible rug pull)`)
-        this.changed.add(tool.name)
-        recorder.trust({kind: 'tool-pin', name: tool.name}, false, 'definition changed since pinned')
-      } else {
-        this.changed.delete(tool.name)
-      }
+      const key = toolKey(tool.name)
+      let known = this.known.get(key)
+      if (!known) this.known.set(key, (known = {definitions: new Map(), poisoned: false}))
+      known.definitions.set(definitionHash(tool), tool)
     }
 
-    for (const tool of tools) this.poisoned.delete(tool.name)
+    const checks = policy.settings().pinning === 'off' ? new Map() : pins.inspect(tools, listed)
+    for (const [key, {verdict, change}] of checks) {
+      if (verdict !== 'changed') {
+        // The pin store says "same" only once no change waits: a person accepted it.
+        this.changed.delete(key)
+        continue
+      }
+
+      if (!this.changed.has(key)) log(`tool ${shownName(key)} of server "${server}" ${changeText(change)} (possible rug pull)`)
+      this.changed.add(key)
+      recorder.trust({kind: 'tool-pin', name: key}, false, change?.renamedFrom === undefined ? 'definition changed since pinned' : `looks like ${shownName(change.renamedFrom)}, which left the listing (${change.likeness?.how ?? 'renamed'}, ${change.likeness?.score.toFixed(2) ?? '?'})`)
+    }
+
     for (const {tool, findings} of scanTools(tools)) {
-      if (!this.poisoned.has(tool)) log(`the definition of tool "${tool}" of server "${server}" carries instructions aimed at the model: ${findings.map((f) => f.kind).join(', ')}`)
-      this.poisoned.add(tool)
-      recorder.trust({kind: 'tool-description', name: tool}, false, findings.map((f) => f.detail).join('; '))
+      const key = toolKey(tool)
+      const known = this.known.get(key)!
+      if (!known.poisoned) log(`the definition of tool ${shownName(tool)} of server "${server}" carries instructions aimed at the model: ${findings.map((f) => f.kind).join(', ')}`)
+      known.poisoned = true
+      recorder.trust({kind: 'tool-description', name: key}, false, findings.map((f) => f.detail).join('; '))
     }
   }
+}
+
+function changeText(change: PinChange | undefined): string {
+  if (change?.renamedFrom === undefined) return 'changed since it was pinned'
+  return `looks like ${shownName(change.renamedFrom)}, a pinned tool that left the listing: a rename`
+}
+
+/** A server-chosen name for a log line: quoted, invisible and control characters spelt out. */
+function shownName(name: string): string {
+  return JSON.stringify(makeVisible(name))
 }
 
 /** Entries of a server's tools array that are tool definitions at all. */

@@ -28,7 +28,7 @@ export interface SessionOptions {
   client: Transport
   upstream: Transport
   policy: PolicyPort
-  pins: Pick<PinStore, 'check'>
+  pins: Pick<PinStore, 'inspect'>
   /** Ask a person through the state directory (`agentgov approvals`). */
   askCli(question: ApprovalQuestion, signal: AbortSignal): Promise<ApprovalAnswer>
   telemetry?: Telemetry

@@ -13,6 +13,7 @@ export const VIEWS = {
   'policy-explain': async () => (await import('./policy-view.js')).ExplainView,
   'policy-grants': async () => (await import('./policy-view.js')).GrantsView,
   'policy-lint': async () => (await import('./policy-view.js')).LintView,
+  pins: async () => (await import('./pins-view.js')).PinsView,
   report: async () => (await import('./report-view.js')).ReportView,
   'traces-detail': async () => (await import('./traces-view.js')).RecordDetail,
   'traces-list': async () => (await import('./traces-view.js')).RecordList,

@@ -27,6 +27,8 @@ export interface ConnectOptions {
   /** Policy YAML text; written to <stateDir>/policy.yaml. */
   policy: string
   server: keyof typeof SERVERS
+  /** Another server's command line instead (a hostile server of test/helpers/hostile.ts). */
+  command?: string[]
   serverArgs?: string[]
   serverName?: string
   agent?: string
@@ -55,9 +57,7 @@ export async function connectThroughProxy(options: ConnectOptions): Promise<Conn
     '--policy',
     policyFile,
     '--',
-    process.execPath,
-    SERVERS[options.server],
-    ...(options.serverArgs ?? []),
+    ...(options.command ?? [process.execPath, SERVERS[options.server], ...(options.serverArgs ?? [])]),
   ]
   return connect(new StdioClientTransport({command: process.execPath, args, env: baseEnv(options), stderr: 'pipe'}), options)
 }

@@ -30,7 +30,7 @@ describe('a decision that throws', () => {
         settings: () => DEFAULT_SETTINGS,
         killed: () => undefined,
       },
-      pins: {check: () => new Map(), isChanged: () => false} as unknown as PinStore,
+      pins: {inspect: () => new Map()} as unknown as PinStore,
       transport: 'pipe',
       log: (message) => logged.push(message),
       askCli: async () => ({outcome: 'denied', approver: 'x', channel: 'cli'}),
