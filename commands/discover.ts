@@ -77,7 +77,10 @@ export default class Discover extends BaseCommand<typeof Discover> {
     this.failIfFindingsAtOrAbove(inventory, this.flags['fail-on'] as Severity | undefined)
     if (this.jsonEnabled()) return inventory
     if (this.flags.sarif) {
-      process.stdout.write(JSON.stringify((await import('../src/discovery/sarif.js')).toSarif(inventory), null, 2) + '\n')
+      const {findingsLeftOutOfSarif, toSarif} = await import('../src/discovery/sarif.js')
+      process.stdout.write(JSON.stringify(toSarif(inventory), null, 2) + '\n')
+      const left = findingsLeftOutOfSarif(inventory).length
+      if (left > 0) process.stderr.write(`agentgov: ${left} finding(s) about running processes are not in the SARIF log (code scanning needs a file for each); --json lists them.\n`)
       return undefined
     }
 
