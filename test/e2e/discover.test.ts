@@ -306,6 +306,30 @@ describe('agentgov discover side effects and live processes', () => {
     expect(error.code).toBe(3)
     expect(JSON.parse(error.stdout)).toEqual({error: {message: 'Cannot scan /no/such/dir: no such directory.', hint: 'Pass an existing repository or folder.'}})
   })
+
+  it('--sarif leaves a process finding out (code scanning would reject the log) and says so on stderr', async () => {
+    const dir = tempDir()
+    // A real server whose command line carries a token: its allowed directory is named by it.
+    const root = join(dir.path, GITHUB_TOKEN)
+    mkdirSync(root)
+    const server = spawn(process.execPath, [require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js'), root], {stdio: ['pipe', 'pipe', 'pipe']})
+    await new Promise((resolve) => server.stderr.once('data', resolve))
+    try {
+      const env = {HOME: dir.path, AGENTGOV_HOME: dir.path}
+      const inventory = JSON.parse((await runCli(['discover', '--json', '--no-machine'], env)).stdout) as Inventory
+      expect(inventory.findings.find((f) => f.rule === 'secret-in-process' && f.subject === String(server.pid))).toBeDefined()
+      const result = await runCli(['discover', '--sarif', '--no-machine'], env)
+      expect(result.code).toBe(0)
+      const sarif = JSON.parse(result.stdout) as {runs: Array<{results: Array<{ruleId: string}>}>}
+      expectValidSarif(sarif)
+      expect(sarif.runs[0].results.filter((r) => r.ruleId.startsWith('secret-in-process'))).toEqual([])
+      expect(result.stderr).toMatch(/agentgov: \d+ finding\(s\) about running processes are not in the SARIF log/)
+      expect(result.stdout).not.toContain(GITHUB_TOKEN)
+    } finally {
+      server.kill()
+      dir.cleanup()
+    }
+  })
 })
 
 function snapshot(root: string): Record<string, string> {
