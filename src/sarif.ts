@@ -168,14 +168,19 @@ function descriptor(rule: SarifRule, severity: SarifSeverity): SarifDescriptor {
   }
 }
 
+/** Code scanning rejects a whole log with more locations in one result (and shows only the first). */
+export const MAX_LOCATIONS = 1000
+
 function sarifResult(result: SarifResult, ruleId: string, ruleIndex: number, root: string | undefined): SarifLogResult {
-  const artifacts = result.locations.map((location) => artifactOf(location.file, root))
+  const kept = result.locations.slice(0, MAX_LOCATIONS)
+  const artifacts = kept.map((location) => artifactOf(location.file, root))
+  const leftOut = result.locations.length - kept.length
   return {
     ruleId,
     ruleIndex,
     level: LEVEL[result.severity],
     message: {text: result.message},
-    locations: result.locations.map((location, i) => ({
+    locations: kept.map((location, i) => ({
       physicalLocation: {
         artifactLocation: artifacts[i],
         ...(location.line ? {region: {startLine: location.line, ...(location.column ? {startColumn: location.column} : {})}} : {}),
@@ -184,7 +189,7 @@ function sarifResult(result: SarifResult, ruleId: string, ruleIndex: number, roo
     // The rule as it is named in every run (not its severity variant), the file as the log spells
     // it (relative to the checkout when it is inside it) and the subject: nothing that moves with lines.
     partialFingerprints: {[FINGERPRINT_KEY]: sha256([result.rule, artifacts[0].uri, result.subject].join('\0')).slice(0, 32)},
-    properties: {severity: result.severity, ...result.properties},
+    properties: {severity: result.severity, ...result.properties, ...(leftOut > 0 ? {locationsLeftOut: leftOut} : {})},
   }
 }
 

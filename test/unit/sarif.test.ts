@@ -7,7 +7,7 @@ import {discover} from '../../src/discovery/index.js'
 import {helpUriOf, makeFinding, RULES, type RuleId} from '../../src/discovery/rules.js'
 import {findingsLeftOutOfSarif, toSarif} from '../../src/discovery/sarif.js'
 import {hostFromEnv} from '../../src/host.js'
-import {FINGERPRINT_KEY, type SarifInput, sarifLog, type SarifLogResult} from '../../src/sarif.js'
+import {FINGERPRINT_KEY, MAX_LOCATIONS, type SarifInput, sarifLog, type SarifLogResult} from '../../src/sarif.js'
 import {expectValidSarif} from '../helpers/sarif.js'
 import {tempDir, writeTree} from '../helpers/tree.js'
 
@@ -68,6 +68,14 @@ describe('sarifLog', () => {
     expect(print(b)).not.toBe(print(a))
     const elsewhere = sarifLog({tool: {name: 't', version: '1'}, rules: [RULE], results: [leak(3, {locations: [{file: '/ci/work/app/my file.json', line: 3}]})], root: '/ci/work'})
     expect(print(elsewhere.runs[0].results[0])).toBe(print(a))
+  })
+
+  it('keeps at most the locations code scanning accepts in one result, and says how many it left out', () => {
+    const files = Array.from({length: MAX_LOCATIONS + 5}, (_, i) => ({file: `/repo/src/f${i}.ts`, line: 1}))
+    const [result] = log([{rule: 'seen', severity: 'info', message: 'Seen.', locations: [files[0], ...files.slice(1)], subject: 'x'}]).results
+    expect(result.locations).toHaveLength(MAX_LOCATIONS)
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('src/f0.ts')
+    expect(result.properties.locationsLeftOut).toBe(5)
   })
 
   it('refuses a result of a rule it was not given', () => {
