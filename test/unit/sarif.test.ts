@@ -138,6 +138,16 @@ describe('discover --sarif', () => {
     })
   })
 
+  it('points a plain-HTTP remote at its URL and a broad root at its argument; a trusted entry with no tool named at the entry', async () => {
+    const cursor = JSON.stringify({mcpServers: {remote: {url: 'http://mcp.example.com/mcp'}, fs: {command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@1.0.0', '/']}}}, null, 2)
+    const gemini = JSON.stringify({mcpServers: {local: {command: 'node', args: ['server.js'], trust: true}}}, null, 2)
+    const run = await scan({'.cursor/mcp.json': cursor, '.gemini/settings.json': gemini})
+    const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1
+    expect(located(run, 'plain-http-remote').region?.startLine).toBe(lineOf(cursor, '"http://mcp.example.com/mcp"'))
+    expect(located(run, 'broad-filesystem-root').region?.startLine).toBe(lineOf(cursor, '"/"'))
+    expect(located(run, 'auto-approved-tools/high')).toMatchObject({artifactLocation: {uri: '.gemini/settings.json'}, region: {startLine: lineOf(gemini, '"local"')}})
+  })
+
   it('leaves out findings about no file (running processes), which code scanning would reject the whole log for', async () => {
     const inventory = await discover({host, machine: false, processes: false, repositories: []})
     const processFinding = makeFinding('secret-in-process', {subject: '4242', message: 'Process 4242 (node) carries a secret in its arguments.'})
