@@ -4,10 +4,10 @@ import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
+import {count, progressLine} from '../src/cli/progress.js'
 import {CLIENTS} from '../src/clients/index.js'
 import {loadApproved} from '../src/discovery/approved.js'
 import {discover} from '../src/discovery/index.js'
-import {progressLine} from '../src/discovery/progress.js'
 import {severityRank} from '../src/discovery/rules.js'
 import {type Inventory, SEVERITIES, type Severity} from '../src/discovery/types.js'
 import {AgentgovError, ExitCode, exitCodesHelp} from '../src/errors.js'
@@ -63,7 +63,9 @@ export default class Discover extends BaseCommand<typeof Discover> {
     const repositories = [...this.positional, ...(this.flags.repo ?? [])].map((p) => checkedDirectory(p))
     const host = hostFromEnv(process.env, this.flags.platform)
     const approved = loadApproved(this.flags.approved, stateDir())
-    const progress = progressLine()
+    const progress = progressLine<{repositories: number; files: number}>(
+      ({repositories, files}) => `scanning: ${repositories} repositor${repositories === 1 ? 'y' : 'ies'}, ${count(files)} files…`,
+    )
     const inventory = await discover({
       host,
       machine: this.flags.machine,
@@ -77,7 +79,10 @@ export default class Discover extends BaseCommand<typeof Discover> {
     this.failIfFindingsAtOrAbove(inventory, this.flags['fail-on'] as Severity | undefined)
     if (this.jsonEnabled()) return inventory
     if (this.flags.sarif) {
-      process.stdout.write(JSON.stringify((await import('../src/discovery/sarif.js')).toSarif(inventory), null, 2) + '\n')
+      const {findingsLeftOutOfSarif, toSarif} = await import('../src/discovery/sarif.js')
+      process.stdout.write(JSON.stringify(toSarif(inventory), null, 2) + '\n')
+      const left = findingsLeftOutOfSarif(inventory).length
+      if (left > 0) process.stderr.write(`agentgov: ${left} finding(s) about running processes are not in the SARIF log (code scanning needs a file for each); --json lists them.\n`)
       return undefined
     }
 

@@ -5,6 +5,7 @@ import {Flags} from '@oclif/core'
 
 import {FRAMEWORK_IDS} from '../reports/compliance.js'
 import {BaseCommand} from '../src/base-command.js'
+import {count, progressLine} from '../src/cli/progress.js'
 import {AgentgovError, errorMessage, ExitCode, exitCodesHelp, mustExist} from '../src/errors.js'
 import {hostFromEnv} from '../src/host.js'
 import type {CompiledPolicy} from '../src/policy/index.js'
@@ -65,7 +66,8 @@ export default class ReportCommand extends BaseCommand<typeof ReportCommand> {
     else await this.freshInventory(options)
 
     const {buildReport} = await import('../src/report/index.js')
-    const report = await buildReport(options)
+    const progress = progressLine<{records: number; source: string}>(({records, source}) => `reading traces: ${count(records)} records (${source})…`)
+    const report = await buildReport({...options, onProgress: progress.update}).finally(() => progress.done())
     this.diag(`${report.summary.records} record(s) from ${report.sources.length} source(s)`)
     if (this.jsonEnabled()) return report
     const format = this.flags.format

@@ -1,6 +1,6 @@
 import {findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode} from 'jsonc-parser'
 import {parse as parseToml, TomlError} from 'smol-toml'
-import {isMap, isNode, isScalar, LineCounter, parseDocument} from 'yaml'
+import {isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 
 export type ConfigFormat = 'json' | 'jsonc' | 'toml' | 'yaml'
 export type DocPath = ReadonlyArray<number | string>
@@ -11,6 +11,17 @@ export interface ConfigDocument {
   value: unknown
   /** 1-based line of the value at `path`, when the format can tell. */
   lineOf(path: DocPath): number | undefined
+  /**
+   * Where the first scalar under `path` (in document order, keys excluded) whose text is `value` is
+   * written: what a finding about one value (a secret, a URL, an argument) points at.
+   */
+  findValue(path: DocPath, value: string): Position | undefined
+}
+
+/** 1-based, columns in UTF-16 code units (SARIF's default column kind). */
+export interface Position {
+  line: number
+  column: number
 }
 
 /** A config file that is not valid in its format; `line` and `column` are 1-based. */
@@ -43,7 +54,7 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
 }
 
 /** Byte offset to 1-based line and column. */
-export function positionOf(text: string, offset: number): {column: number; line: number} {
+export function positionOf(text: string, offset: number): Position {
   let line = 1
   let lineStart = 0
   for (let i = 0; i < offset && i < text.length; i++) {
@@ -79,7 +90,26 @@ function parseJsonDocument(text: string, format: ConfigFormat): ConfigDocument {
       const anchor = node.parent?.type === 'property' ? node.parent : node
       return positionOf(text, anchor.offset).line
     },
+    findValue(path, value) {
+      const node = tree && findNodeAtLocation(tree, [...path])
+      const found = node && findJsonScalar(node, value)
+      return found ? positionOf(text, found.offset) : undefined
+    },
   }
+}
+
+function findJsonScalar(node: Node, value: string): Node | undefined {
+  if (node.type === 'property') return node.children?.[1] && findJsonScalar(node.children[1], value)
+  if (node.type === 'object' || node.type === 'array') {
+    for (const child of node.children ?? []) {
+      const found = findJsonScalar(child, value)
+      if (found) return found
+    }
+
+    return undefined
+  }
+
+  return node.type !== 'null' && String(node.value) === value ? node : undefined
 }
 
 function nodeValue(node: Node): unknown {
@@ -134,7 +164,26 @@ function parseYamlDocument(text: string): ConfigDocument {
       if (!isNode(node) || !node.range) return undefined
       return lineCounter.linePos(node.range[0]).line
     },
+    findValue(path, value) {
+      const found = findYamlScalar(path.length > 0 ? doc.getIn([...path], true) : doc.contents, value)
+      if (!found) return undefined
+      const {line, col} = lineCounter.linePos(found)
+      return {line, column: col}
+    },
   }
+}
+
+/** The offset of the first scalar under `node` whose text is `value`. */
+function findYamlScalar(node: unknown, value: string): number | undefined {
+  if (isScalar(node)) return node.value !== null && String(node.value) === value ? node.range?.[0] : undefined
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      const found = findYamlScalar(isPair(item) ? item.value : item, value)
+      if (found !== undefined) return found
+    }
+  }
+
+  return undefined
 }
 
 function parseTomlDocument(text: string): ConfigDocument {
@@ -156,7 +205,35 @@ function parseTomlDocument(text: string): ConfigDocument {
     lineOf(path) {
       return tomlLineOf(lines, path)
     },
+    findValue(path, value) {
+      return tomlFindValue(lines, path, value)
+    },
   }
+}
+
+/**
+ * smol-toml keeps no positions: look for the value written as a TOML string (basic or literal)
+ * from the line that defines `path` on, up to the next table header outside it.
+ */
+function tomlFindValue(lines: string[], path: DocPath, value: string): Position | undefined {
+  const keys = path.map(String)
+  const literals = [JSON.stringify(value), `'${value}'`]
+  const start = (tomlLineOf(lines, path) ?? 1) - 1
+  for (let index = start; index < lines.length; index++) {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(lines[index])
+    if (header && index > start && !isTomlKeyPrefix(keys, header[1])) return undefined
+    for (const literal of literals) {
+      const at = lines[index].indexOf(literal)
+      if (at !== -1) return {line: index + 1, column: at + 1}
+    }
+  }
+
+  return undefined
+}
+
+function isTomlKeyPrefix(keys: string[], dotted: string): boolean {
+  const parts = tomlKeyParts(dotted)
+  return parts.length >= keys.length && keys.every((key, i) => parts[i] === key)
 }
 
 /**
@@ -181,9 +258,13 @@ function tomlLineOf(lines: string[], path: DocPath): number | undefined {
 }
 
 function sameTomlKey(dotted: string, keys: string[]): boolean {
+  const parts = tomlKeyParts(dotted)
+  return parts.length === keys.length && parts.every((part, i) => part === keys[i])
+}
+
+function tomlKeyParts(dotted: string): string[] {
   const parts = dotted.match(/"[^"]*"|'[^']*'|[^.\s]+/g) ?? []
-  const clean = parts.map((part) => part.replace(/^["']|["']$/g, ''))
-  return clean.length === keys.length && clean.every((part, i) => part === keys[i])
+  return parts.map((part) => part.replace(/^["']|["']$/g, ''))
 }
 
 function escapeRegExp(text: string): string {

@@ -4,6 +4,7 @@ import {sep} from 'node:path'
 import {CLIENTS, clientById} from '../clients/index.js'
 import {parseGovernedLaunch} from '../clients/governed.js'
 import type {ClientAdapter, ServerEntry} from '../clients/types.js'
+import {positionOf} from '../config/document.js'
 import {findHiddenText} from '../detect/hidden-text.js'
 import {sha256} from '../digest.js'
 import {redactArgs, redactUrl} from '../detect/secrets.js'
@@ -61,16 +62,18 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
 
   const servers: ServerRecord[] = []
   const findings: Finding[] = []
+  const keys = new Map<ServerRecord, string>()
   for (const read of reads) {
     findings.push(...fileFindings(read))
     for (const entry of read.servers) {
       const record = serverRecord(read, entry, options.approved)
       servers.push(record)
-      findings.push(...checkServer({entry, record, host: options.host}))
+      keys.set(record, entry.path.join('.'))
+      findings.push(...checkServer({entry, record, host: options.host, doc: read.doc}))
     }
   }
 
-  findings.push(...linkDuplicates(servers))
+  findings.push(...linkDuplicates(servers, keys))
   const repositories = repoScan?.repositories ?? []
   findings.push(...repositoryFindings(repositories), ...(await instructionFindings(repositories)))
   const processes = processScan?.processes ?? []
@@ -171,7 +174,7 @@ function fileFindings(read: ConfigRead): Finding[] {
   const {record} = read
   const findings: Finding[] = []
   if (record.status === 'malformed') {
-    findings.push(makeFinding('config-malformed', {file: record.path, line: read.errorLine, message: `${record.path}: ${record.error}.`}))
+    findings.push(makeFinding('config-malformed', {file: record.path, line: read.errorLine, column: read.errorColumn, message: `${record.path}: ${record.error}.`}))
   } else if (record.status === 'unreadable') {
     findings.push(makeFinding('config-unreadable', {file: record.path, message: `${record.path}: ${record.error}.`}))
   }
@@ -192,7 +195,7 @@ function identityOf(server: ServerRecord): string | undefined {
   return undefined
 }
 
-function linkDuplicates(servers: ServerRecord[]): Finding[] {
+function linkDuplicates(servers: ServerRecord[], keys: Map<ServerRecord, string>): Finding[] {
   const groups = new Map<string, ServerRecord[]>()
   for (const server of servers) {
     const key = identityOf(server)
@@ -210,6 +213,7 @@ function linkDuplicates(servers: ServerRecord[]): Finding[] {
       makeFinding('duplicate-server', {
         file: first.file,
         line: first.line,
+        key: keys.get(first),
         subject: first.id,
         message: `Server "${first.name}" is configured ${group.length} times: ${where.join(', ')}.`,
       }),
@@ -226,6 +230,7 @@ function repositoryFindings(repositories: RepositoryRecord[]): Finding[] {
         makeFinding('provider-key-in-env-file', {
           file: envFile.path,
           line: key.line,
+          key: key.name,
           message: `${key.name} holds a literal ${key.provider} key (${key.redacted}).`,
         }),
       ),
@@ -244,6 +249,7 @@ async function instructionFindings(repositories: RepositoryRecord[]): Promise<Fi
       return makeFinding('hidden-instructions', {
         file: file.path,
         line: hidden[0].line,
+        column: positionOf(text, hidden[0].index).column,
         message: `${file.kind} holds ${hidden.length} invisible or direction-changing character(s) (${kinds}), first ${hidden[0].codePoint} on line ${hidden[0].line}.`,
       })
     }),

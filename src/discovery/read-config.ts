@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 
 import type {ClientAdapter, ConfigLocation, FileFacts, ServerEntry} from '../clients/types.js'
-import {ConfigSyntaxError, parseConfig} from '../config/document.js'
+import {type ConfigDocument, ConfigSyntaxError, parseConfig} from '../config/document.js'
 import {errorMessage} from '../errors.js'
 import type {ConfigFileRecord} from './types.js'
 
@@ -12,8 +12,11 @@ export interface ConfigRead {
   record: ConfigFileRecord
   servers: ServerEntry[]
   facts?: FileFacts
+  /** The parsed file, so a finding can point at the value it is about. */
+  doc?: ConfigDocument
   /** Where a malformed file broke, for the finding. */
   errorLine?: number
+  errorColumn?: number
 }
 
 /** Read and parse one file; undefined when it does not exist. Never throws: a bad file is a finding. */
@@ -41,12 +44,12 @@ export async function readConfigFile(adapter: ClientAdapter, location: ConfigLoc
     const doc = parseConfig(text, location.format)
     const {servers, facts} = adapter.read(doc, location)
     record.servers = servers.length
-    return {adapter, location, record, servers, facts}
+    return {adapter, location, record, servers, facts, doc}
   } catch (error) {
     record.status = 'malformed'
     if (error instanceof ConfigSyntaxError) {
       record.error = error.line ? `${error.message} at line ${error.line}, column ${error.column}` : error.message
-      return {adapter, location, record, servers: [], errorLine: error.line}
+      return {adapter, location, record, servers: [], errorLine: error.line, errorColumn: error.column}
     }
 
     record.error = errorMessage(error)

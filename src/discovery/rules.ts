@@ -2,6 +2,8 @@ import type {Finding, Severity} from './types.js'
 
 export interface RuleMeta {
   severity: Severity
+  /** The severity some of its findings are raised to (a secret committed to a repository is critical). */
+  raisedTo?: Severity
   title: string
   fix: string
   /** OWASP Top 10 for Agentic Applications (2026) ids. */
@@ -17,6 +19,7 @@ export interface RuleMeta {
 export const RULES = {
   'secret-in-config': {
     severity: 'high',
+    raisedTo: 'critical',
     title: 'Literal secret in an MCP server config',
     fix: 'Reference the secret through the environment (for example ${env:NAME}) or the client\'s secret input, and rotate the exposed value.',
     asi: ['ASI03'],
@@ -52,6 +55,7 @@ export const RULES = {
   },
   'auto-approved-tools': {
     severity: 'medium',
+    raisedTo: 'high',
     title: 'Tools run without asking',
     fix: 'Remove the auto-approve list (autoApprove, alwaysAllow, trust) and decide these calls in an agentgov policy, with human approval for writes.',
     asi: ['ASI02', 'ASI09'],
@@ -119,9 +123,16 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES
 
+/** Each rule is a section of docs/findings.md whose heading is the rule id, so its anchor is the id. */
+export const FINDINGS_DOC = 'https://github.com/agentgov/agentgov/blob/main/docs/findings.md'
+
+export function helpUriOf(rule: RuleId): string {
+  return `${FINDINGS_DOC}#${rule}`
+}
+
 export function makeFinding(
   rule: RuleId,
-  details: {message: string; file?: string; line?: number; subject?: string; severity?: Severity},
+  details: {message: string; file?: string; line?: number; column?: number; key?: string; subject?: string; severity?: Severity},
 ): Finding {
   const meta: RuleMeta = RULES[rule]
   const finding: Finding = {
@@ -135,6 +146,8 @@ export function makeFinding(
   }
   if (details.file) finding.file = details.file
   if (details.line) finding.line = details.line
+  if (details.line && details.column) finding.column = details.column
+  if (details.key) finding.key = details.key
   if (details.subject) finding.subject = details.subject
   return finding
 }

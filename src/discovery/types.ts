@@ -158,7 +158,14 @@ export interface Finding {
   title: string
   message: string
   file?: string
+  /** Where in `file` the finding is: the value itself (a secret, a URL, an argument) when it can be found, else its entry. */
   line?: number
+  column?: number
+  /**
+   * What the finding is about inside `file`, independent of lines: the entry's key path
+   * (`mcpServers.github`) or the variable's name (`OPENAI_API_KEY`).
+   */
+  key?: string
   /** Server record id or process pid the finding is about. */
   subject?: string
   fix: string

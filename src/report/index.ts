@@ -6,7 +6,7 @@ import {SIX_MONTHS_DAYS} from '../telemetry/retention.js'
 import {VERSION} from '../version.js'
 import {emptyInventoryControls, inventoryControls, policyControls, readInventoryFile, retentionOf} from './controls.js'
 import {EvidenceBuilder} from './evidence.js'
-import {readSources} from './sources.js'
+import {type ReadProgress, readSources} from './sources.js'
 import {type InventoryControls, type Report, REPORT_SCHEMA, type Status, type Window} from '../../reports/types.js'
 
 export type * from '../../reports/types.js'
@@ -28,12 +28,14 @@ export interface ReportOptions {
   verify?: boolean
   env?: NodeJS.ProcessEnv
   now?: number
+  /** Told now and then how far the pass over the traces is (the command's progress line). */
+  onProgress?: (progress: ReadProgress) => void
 }
 
 /** One streaming pass over the traces, then the catalogue and frameworks evaluated on the result. */
 export async function buildReport(options: ReportOptions): Promise<Report> {
   const builder = new EvidenceBuilder(options.window)
-  const sources = await readSources(options.traces, options.window, builder, {verify: options.verify !== false})
+  const sources = await readSources(options.traces, options.window, builder, {verify: options.verify !== false, onProgress: options.onProgress})
   const runtime = builder.finish()
   let inventory: InventoryControls
   if (options.inventoryFile) inventory = readInventoryFile(options.inventoryFile)

@@ -14,19 +14,40 @@ export function isStoreDir(path: string): boolean {
   }
 }
 
+/** How far the pass is: records read so far (a store's, those in the window) and the source being read. */
+export interface ReadProgress {
+  records: number
+  source: string
+}
+
+/** Progress is told every this many records: often enough for a line redrawn every 100 ms, cheap on a million. */
+const PROGRESS_EVERY = 1024
+
 /**
  * Feeds every record of every source inside the window to the builder, one at a time (never a whole
  * source in memory, as readStore does for a sorted listing). Sources that cannot be read are
  * reported in their summary, never thrown: a report of what could be read is still a report.
  */
-export async function readSources(paths: readonly string[], window: Window, builder: EvidenceBuilder, options: {verify: boolean}): Promise<SourceSummary[]> {
+export async function readSources(
+  paths: readonly string[],
+  window: Window,
+  builder: EvidenceBuilder,
+  options: {verify: boolean; onProgress?: (progress: ReadProgress) => void},
+): Promise<SourceSummary[]> {
   const summaries: SourceSummary[] = []
+  const progress = {records: 0, source: ''}
+  const tick = options.onProgress
+    ? () => {
+        if (++progress.records % PROGRESS_EVERY === 0) options.onProgress!(progress)
+      }
+    : () => {}
   for (const path of paths) {
+    progress.source = path
     if (!existsSync(path)) {
       // The default store does not exist until a proxy has run: say so in the report, as for any path.
       summaries.push({kind: /\.jsonl?$/i.test(path) ? 'otlp-json' : 'store', path, records: 0, unreadable: 0, error: 'no such file or directory'})
-    } else if (isStoreDir(path)) summaries.push(readStoreDir(path, window, builder, options.verify))
-    else summaries.push(await readOtlpFile(path, window, builder))
+    } else if (isStoreDir(path)) summaries.push(readStoreDir(path, window, builder, options.verify, tick))
+    else summaries.push(await readOtlpFile(path, window, builder, tick))
   }
 
   return summaries
@@ -37,12 +58,13 @@ export async function readSources(paths: readonly string[], window: Window, buil
  * the same pass checks the chain (what `traces verify` checks), streamed, so a million-record store
  * is never held in memory.
  */
-function readStoreDir(path: string, window: Window, builder: EvidenceBuilder, verify: boolean): SourceSummary {
+function readStoreDir(path: string, window: Window, builder: EvidenceBuilder, verify: boolean, tick: () => void): SourceSummary {
   const summary: SourceSummary = {kind: 'store', path, records: 0, unreadable: 0}
   const result = scanStore(path, {
     window: {since: window.from, until: window.to},
     verify,
     onRecord(record) {
+      tick()
       summary.records++
       builder.add(record, record.id)
     },
@@ -52,10 +74,11 @@ function readStoreDir(path: string, window: Window, builder: EvidenceBuilder, ve
   return summary
 }
 
-async function readOtlpFile(path: string, window: Window, builder: EvidenceBuilder): Promise<SourceSummary> {
+async function readOtlpFile(path: string, window: Window, builder: EvidenceBuilder, tick: () => void): Promise<SourceSummary> {
   const summary: SourceSummary = {kind: 'otlp-json', path, records: 0, unreadable: 0}
   try {
     for await (const record of streamOtlpJsonFile(path, () => summary.unreadable++)) {
+      tick()
       if (record.time < window.from || record.time >= window.to) continue
       summary.records++
       builder.add(record, record.traceId)

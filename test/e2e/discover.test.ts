@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Inventory} from '../../src/discovery/types.js'
+import {expectValidSarif} from '../helpers/sarif.js'
 import {runCli, tempDir, writeTree} from '../helpers/tree.js'
 
 const require = createRequire(import.meta.url)
@@ -14,6 +15,13 @@ const require = createRequire(import.meta.url)
 const GITHUB_TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'
 const REPO_TOKEN = 'ghp_' + 'Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2'
 const OPENAI_KEY = 'sk-proj-' + 'q8W2e4R6t8Y0u2I4o6P8a0S2d4F6g8H0j2K4l6Z8x0C2v4B6'
+
+/** Where `value` is written in `file`, as a JSON string: 1-based line and column, as an editor shows it. */
+function whereIs(file: string, value: string): {line: number; column: number} {
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const line = lines.findIndex((l) => l.includes(JSON.stringify(value)))
+  return {line: line + 1, column: lines[line].indexOf(JSON.stringify(value)) + 1}
+}
 
 describe('agentgov discover on a Linux home', () => {
   const dir = tempDir()
@@ -120,8 +128,9 @@ args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs
   it('raises each kind of finding with its file, line, fix and OWASP ids', () => {
     const rules = (rule: string) => inventory.findings.filter((f) => f.rule === rule)
     const [committed, userSecret] = [rules('secret-in-config').find((f) => f.file?.endsWith('.mcp.json')), rules('secret-in-config').find((f) => f.file?.endsWith('.cursor/mcp.json'))]
-    expect(committed).toMatchObject({severity: 'critical', line: 3, asi: ['ASI03'], mcp: ['MCP01']})
-    expect(userSecret).toMatchObject({severity: 'high', line: 11})
+    // At the secret's own value, not at the server's entry.
+    expect(committed).toMatchObject({severity: 'critical', ...whereIs(join(code, 'app', '.mcp.json'), REPO_TOKEN), key: 'mcpServers.gh', asi: ['ASI03'], mcp: ['MCP01']})
+    expect(userSecret).toMatchObject({severity: 'high', ...whereIs(join(home, '.cursor', 'mcp.json'), GITHUB_TOKEN), key: 'mcpServers.github'})
     expect(rules('unpinned-package').map((f) => f.subject).sort()).toEqual([server('db').id, server('fetch').id, server('filesystem').id, server('gh').id].sort())
     expect(rules('plain-http-remote')).toHaveLength(1)
     expect(rules('broad-filesystem-root')[0].subject).toBe(server('filesystem').id)
@@ -156,18 +165,33 @@ args = ["/opt/agentgov/bin/run.js", "proxy", "--agent", "codex", "--server", "fs
     expect(result.stdout).not.toContain(REPO_TOKEN)
   })
 
-  it('writes SARIF 2.1.0 with repository-relative locations', async () => {
+  it('writes valid SARIF 2.1.0: repository-relative locations at the value, severities as code scanning reads them', async () => {
     const result = await runCli(['discover', code, '--no-processes', '--sarif'], env)
     expect(result.code).toBe(0)
     const sarif = JSON.parse(result.stdout)
-    expect(sarif.version).toBe('2.1.0')
+    expectValidSarif(sarif)
     const run = sarif.runs[0]
     expect(run.tool.driver.name).toBe('agentgov')
-    const critical = run.results.find((r: {level: string; ruleId: string; properties: {severity: string}}) => r.ruleId === 'secret-in-config' && r.level === 'error' && r.properties.severity === 'critical')
-    expect(critical.locations[0].physicalLocation).toEqual({artifactLocation: {uri: 'app/.mcp.json', uriBaseId: 'SRCROOT'}, region: {startLine: 3}})
-    const ruleIds = run.tool.driver.rules.map((r: {id: string}) => r.id)
-    for (const result of run.results) expect(ruleIds[result.ruleIndex]).toBe(result.ruleId)
+    type Result = {level: string; ruleId: string; ruleIndex: number; properties: {severity: string}; partialFingerprints: Record<string, string>; locations: Array<{physicalLocation: object}>}
+    const critical = run.results.find((r: Result) => r.ruleId === 'secret-in-config/critical')
+    expect(critical).toMatchObject({level: 'error', properties: {severity: 'critical'}})
+    const {line, column} = whereIs(join(code, 'app', '.mcp.json'), REPO_TOKEN)
+    expect(critical.locations[0].physicalLocation).toEqual({artifactLocation: {uri: 'app/.mcp.json', uriBaseId: 'SRCROOT'}, region: {startLine: line, startColumn: column}})
+    // GitHub takes the security severity from the rule: the critical result's rule says critical.
+    const rules = run.tool.driver.rules as Array<{id: string; helpUri: string; properties: {'security-severity'?: string}}>
+    expect(rules[critical.ruleIndex]).toMatchObject({id: 'secret-in-config/critical', properties: {'security-severity': '9.5'}})
+    expect(rules.find((r) => r.id === 'secret-in-config')?.properties['security-severity']).toBe('8.0')
+    const user = run.results.find((r: Result) => r.ruleId === 'secret-in-config')
+    expect(user.locations[0].physicalLocation.artifactLocation.uri).toBe(`file://${join(home, '.cursor', 'mcp.json')}`)
+    for (const r of run.results as Result[]) {
+      expect(rules[r.ruleIndex].id).toBe(r.ruleId)
+      expect(Object.values(r.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/)
+    }
+
+    expect(new Set(run.results.map((r: Result) => Object.values(r.partialFingerprints)[0])).size).toBe(run.results.length)
+    for (const rule of rules) expect(rule.helpUri).toMatch(/\/docs\/findings\.md#[a-z-]+$/)
     expect(result.stdout).not.toContain(GITHUB_TOKEN)
+    expect(result.stdout).not.toContain(REPO_TOKEN)
   })
 
   it('--fail-on exits 1 at or above the threshold and 0 below it', async () => {
@@ -281,6 +305,30 @@ describe('agentgov discover side effects and live processes', () => {
     const error = await runCli(['discover', '/no/such/dir', '--json'], {HOME: '/nonexistent'})
     expect(error.code).toBe(3)
     expect(JSON.parse(error.stdout)).toEqual({error: {message: 'Cannot scan /no/such/dir: no such directory.', hint: 'Pass an existing repository or folder.'}})
+  })
+
+  it('--sarif leaves a process finding out (code scanning would reject the log) and says so on stderr', async () => {
+    const dir = tempDir()
+    // A real server whose command line carries a token: its allowed directory is named by it.
+    const root = join(dir.path, GITHUB_TOKEN)
+    mkdirSync(root)
+    const server = spawn(process.execPath, [require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js'), root], {stdio: ['pipe', 'pipe', 'pipe']})
+    await new Promise((resolve) => server.stderr.once('data', resolve))
+    try {
+      const env = {HOME: dir.path, AGENTGOV_HOME: dir.path}
+      const inventory = JSON.parse((await runCli(['discover', '--json', '--no-machine'], env)).stdout) as Inventory
+      expect(inventory.findings.find((f) => f.rule === 'secret-in-process' && f.subject === String(server.pid))).toBeDefined()
+      const result = await runCli(['discover', '--sarif', '--no-machine'], env)
+      expect(result.code).toBe(0)
+      const sarif = JSON.parse(result.stdout) as {runs: Array<{results: Array<{ruleId: string}>}>}
+      expectValidSarif(sarif)
+      expect(sarif.runs[0].results.filter((r) => r.ruleId.startsWith('secret-in-process'))).toEqual([])
+      expect(result.stderr).toMatch(/agentgov: \d+ finding\(s\) about running processes are not in the SARIF log/)
+      expect(result.stdout).not.toContain(GITHUB_TOKEN)
+    } finally {
+      server.kill()
+      dir.cleanup()
+    }
   })
 })
 

@@ -18,6 +18,8 @@ export const HAVE_TMUX = (() => {
 export interface Terminal {
   /** Everything the pane shows and its scrollback, oldest first; with `escapes`, colours included. */
   capture(options?: {escapes?: boolean}): string
+  /** Append every byte the pane's program writes, escapes and erased text included, to `file` from now on. */
+  recordTo(file: string): void
   /** Wait until the pane (with scrollback) shows `text`. */
   waitFor(text: string, timeoutMs?: number): Promise<string>
   close(): void
@@ -42,6 +44,9 @@ export function openTerminal(script: string, size: {columns: number; rows: numbe
   const capture = (options: {escapes?: boolean} = {}) => tmux('capture-pane', '-p', '-J', ...(options.escapes ? ['-e'] : []), '-S', '-', '-E', '-')
   return {
     capture,
+    recordTo(file) {
+      tmux('pipe-pane', '-o', `cat >> '${file.replaceAll("'", String.raw`'\''`)}'`)
+    },
     async waitFor(text, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {

@@ -8,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import {SERVERS} from '../helpers/mcp.js'
+import {expectValidSarif} from '../helpers/sarif.js'
 import {type RunResult, tempDir, writeTree} from '../helpers/tree.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -160,6 +161,7 @@ describe('the packed tarball, installed into an empty prefix', () => {
     }
 
     const sarif = JSON.parse(readFileSync(join(repo, 'agentgov.sarif'), 'utf8')) as {version: string; runs: Array<{results: unknown[]}>}
+    expectValidSarif(sarif)
     expect(sarif.version).toBe('2.1.0')
     expect(sarif.runs[0].results.length).toBeGreaterThan(0)
   })

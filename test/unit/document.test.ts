@@ -42,4 +42,20 @@ describe('parseConfig', () => {
     expect(parseConfig('extensions:\n  gh:\n    type: sse\n', 'yaml').lineOf(['extensions', 'gh'])).toBe(2)
     expect(() => parseConfig('a: [1,\n', 'yaml')).toThrow(/invalid YAML/)
   })
+
+  it('finds where a value is written: JSON and YAML by their trees, TOML inside the entry\'s tables', () => {
+    const json = parseConfig('{\n  "servers": {\n    "tok": {"env": {"tok": "tok"},\n      "args": ["-y", 42]}\n  }\n}\n', 'json')
+    // The key "tok" comes first in the text; the value is what is found.
+    expect(json.findValue(['servers', 'tok'], 'tok')).toEqual({line: 3, column: 28})
+    expect(json.findValue(['servers', 'tok'], '42')).toEqual({line: 4, column: 22})
+    expect(json.findValue(['servers', 'tok'], 'absent')).toBeUndefined()
+    const yaml = parseConfig('servers:\n  - name: a\n    env:\n      KEY: secret-value\n', 'yaml')
+    expect(yaml.findValue(['servers', 0], 'secret-value')).toEqual({line: 4, column: 12})
+    expect(yaml.findValue(['servers', 0], 'KEY')).toBeUndefined()
+    const toml = parseConfig('[mcp_servers.a]\ncommand = "x"\n[mcp_servers.a.env]\nK = \'v1\'\n[mcp_servers.b]\nK = "v2"\n', 'toml')
+    expect(toml.findValue(['mcp_servers', 'a'], 'v1')).toEqual({line: 4, column: 5})
+    // v2 belongs to another server's table: not this entry's.
+    expect(toml.findValue(['mcp_servers', 'a'], 'v2')).toBeUndefined()
+    expect(toml.findValue(['mcp_servers', 'b'], 'v2')).toEqual({line: 6, column: 5})
+  })
 })

@@ -6,6 +6,7 @@ import {discover} from '../../src/discovery/index.js'
 import {toSarif} from '../../src/discovery/sarif.js'
 import {hostFromEnv} from '../../src/host.js'
 import {FIXTURES} from '../helpers/clients.js'
+import {expectValidSarif} from '../helpers/sarif.js'
 
 interface Result {
   ruleId: string
@@ -18,7 +19,9 @@ describe('SARIF for frameworks', () => {
   it('carries one result per framework and repository, with one location per file that shows it', async () => {
     const root = join(FIXTURES, 'repos', 'frameworks')
     const inventory = await discover({host: hostFromEnv({HOME: '/nonexistent'}, 'linux'), machine: false, processes: false, repositories: [root]})
-    const run = (toSarif(inventory) as {runs: Array<{results: Result[]; tool: {driver: {rules: Array<{id: string}>}}}>}).runs[0]
+    const sarif = toSarif(inventory)
+    expectValidSarif(sarif)
+    const run = (sarif as unknown as {runs: Array<{results: Result[]; tool: {driver: {rules: Array<{id: string}>}}}>}).runs[0]
     const results = run.results.filter((r) => r.ruleId === 'agent-framework')
     expect(results).toHaveLength(inventory.repositories.reduce((n, r) => n + r.frameworks.length, 0))
     for (const result of results) expect(run.tool.driver.rules[result.ruleIndex].id).toBe('agent-framework')
