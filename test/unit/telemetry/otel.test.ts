@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {resolveOtelConfig} from '../../../src/telemetry/config.js'
+import {parseHeaderFlags, parsePairs, resolveOtelConfig} from '../../../src/telemetry/config.js'
 import {createTelemetry} from '../../../src/telemetry/index.js'
 import {readStore} from '../../../src/telemetry/store/read.js'
 import {tracesDir} from '../../../src/telemetry/store/segments.js'
@@ -25,7 +25,10 @@ async function until<T>(what: () => T | undefined, ms = 5000): Promise<T> {
   }
 }
 
-describe('OTLP export against a real receiver', () => {
+const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const
+const ENCODING = {'http/protobuf': 'protobuf', 'http/json': 'json', grpc: 'grpc'} as const
+
+describe.each(PROTOCOLS)('OTLP export over %s against a real receiver', (protocol) => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>
   const state = tempDir('agentgov-otel-')
   let spans: Span[]
@@ -36,8 +39,23 @@ describe('OTLP export against a real receiver', () => {
 
   beforeAll(async () => {
     receiver = await startReceiver()
-    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'agentgov-test'}, warn: (m) => warnings.push(m)})
-    const request = telemetry.request({method: 'tools/call', tool: 'create_issue', requestId: 7, sessionId: 'sess-1', protocolVersion: '2025-06-18', transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      OTEL_SERVICE_NAME: 'agentgov-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=ci,team=gov%20ops',
+    }
+    const telemetry = await createTelemetry({stateDir: state.path, env, warn: (m) => warnings.push(m)})
+    const request = telemetry.request({
+      method: 'tools/call',
+      tool: 'create_issue',
+      requestId: 7,
+      sessionId: 'sess-1',
+      protocolVersion: '2025-06-18',
+      transport: 'pipe',
+      traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+      upstream: {transport: 'tcp', address: 'mcp.example.com', port: 8443},
+    })
     telemetry.decision({agent: 'claude-code', server: 'github', tool: 'create_issue', stage: 'pre_tool', action: 'deny', policy: 'team', rule: 'no-writes', reason: 'writes need approval', latencyUs: 40, requestId: 7})
     const upstream = request.upstream()
     propagated = {request: request.traceparent, upstream: upstream.traceparent}
@@ -54,6 +72,8 @@ describe('OTLP export against a real receiver', () => {
     const failing = telemetry.request({method: 'tools/call', tool: 'crash', requestId: 8, transport: 'tcp'})
     failing.end({failed: true, message: 'upstream exited', errorType: '-32603'})
     telemetry.request({method: 'tools/list', requestId: 9, transport: 'pipe'}).end()
+    telemetry.request({method: 'prompts/get', prompt: 'summarize', requestId: 10, transport: 'pipe'}).end()
+    telemetry.request({method: 'resources/read', resourceUri: 'file:///a.txt', requestId: 11, transport: 'pipe'}).end()
     await telemetry.shutdown()
     spans = receiver.spans
     metrics = receiver.metrics
@@ -97,13 +117,18 @@ describe('OTLP export against a real receiver', () => {
       'gen_ai.tool.name': 'create_issue',
       'gen_ai.operation.name': 'execute_tool',
       'jsonrpc.request.id': '7',
+      'jsonrpc.protocol.version': '2.0',
       'mcp.session.id': 'sess-1',
       'mcp.protocol.version': '2025-06-18',
       'network.transport': 'pipe',
+      'rpc.response.status_code': '-32001',
       'error.type': '-32001',
     })
     const client = spans.find((c) => c.name === 'tools/call create_issue' && c.kind === SPAN_KIND.CLIENT)
     expect(client?.parentSpanId).toBe(s.spanId)
+    // The hop to the upstream server names the server it reached.
+    expect(attrs(client?.attributes)).toMatchObject({'network.transport': 'tcp', 'server.address': 'mcp.example.com', 'server.port': expect.anything()})
+    expect(Number(attrs(client?.attributes)['server.port'])).toBe(8443)
     // The ids handed out during the call (and sent upstream in params._meta) are the exported spans' ids.
     expect(propagated.request).toBe(`00-${CALLER_TRACE}-${s.spanId}-01`)
     expect(propagated.upstream).toBe(`00-${CALLER_TRACE}-${client?.spanId}-01`)
@@ -112,6 +137,13 @@ describe('OTLP export against a real receiver', () => {
     expect(endMs).toBeGreaterThan(endedAt - 1000)
     expect(span('tools/list').kind).toBe(SPAN_KIND.SERVER)
     expect(attrs(span('tools/list').attributes)['gen_ai.operation.name']).toBeUndefined()
+    expect(attrs(span('prompts/get summarize').attributes)).toMatchObject({'mcp.method.name': 'prompts/get', 'gen_ai.prompt.name': 'summarize'})
+    expect(attrs(span('resources/read').attributes)).toMatchObject({'mcp.method.name': 'resources/read', 'mcp.resource.uri': 'file:///a.txt'})
+  })
+
+  it('arrives in the protocol asked for, under the resource the environment names', () => {
+    expect(new Set(receiver.encodings)).toEqual(new Set([ENCODING[protocol]]))
+    expect(receiver.resources[0]).toMatchObject({'service.name': 'agentgov-test', 'deployment.environment.name': 'ci', team: 'gov ops'})
   })
 
   it('marks only failures as errors', () => {
@@ -164,8 +196,24 @@ describe('OTLP export against a real receiver', () => {
     const duration = metric('mcp.server.operation.duration')
     expect(duration.unit).toBe('s')
     expect(duration.histogram).toBeDefined()
-    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'create_issue', 'error.type': '-32001'})
-    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/list'})
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'create_issue',
+      'gen_ai.operation.name': 'execute_tool',
+      'mcp.protocol.version': '2025-06-18',
+      'network.transport': 'pipe',
+      'rpc.response.status_code': '-32001',
+      'error.type': '-32001',
+    })
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/list', 'network.transport': 'pipe'})
+
+    // The hop upstream, as the MCP conventions name a client's view of an operation.
+    const client = metric('mcp.client.operation.duration')
+    expect(client.unit).toBe('s')
+    const points = client.histogram?.dataPoints.map((p) => attrs(p.attributes)) ?? []
+    expect(points).toHaveLength(1)
+    expect(points[0]).toMatchObject({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'create_issue', 'network.transport': 'tcp', 'server.address': 'mcp.example.com'})
+    expect(Number(points[0]['server.port'])).toBe(8443)
   })
 
   it('also keeps every decision in the local store, under the caller trace id', () => {
@@ -263,25 +311,60 @@ describe('configuration from OTEL_* and flags', () => {
     expect(resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318'})).toBeUndefined()
   })
 
-  it('appends signal paths to the base endpoint and uses signal endpoints as given', () => {
+  it('resolves each signal\'s exporters, protocol and endpoint as the SDK will', () => {
     const c = resolveOtelConfig({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/custom',
-      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,x-team=gov',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+      OTEL_TRACES_EXPORTER: 'otlp,console',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,service.name=fromattrs',
+      PATH: '/usr/bin',
     })
     expect(c).toMatchObject({
-      tracesUrl: 'http://tempo:4318/custom',
-      metricsUrl: 'http://collector:4318/v1/metrics',
-      headers: {authorization: 'Bearer abc', 'x-team': 'gov'},
+      traces: {exporters: ['otlp', 'console'], protocol: 'http/protobuf', endpoint: 'http://tempo:4318/custom'},
+      metrics: {exporters: ['otlp'], protocol: 'grpc', endpoint: 'http://collector:4318/'},
       serviceName: 'fromattrs',
-      resourceAttributes: {'deployment.environment': 'ci'},
+      sampler: {name: 'parentbased_always_on', ratio: 1},
+      propagate: true,
+      notes: [],
+    })
+    // The SDK in the worker reads only the OTEL_* variables.
+    expect(c?.sdkEnv.PATH).toBeUndefined()
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc'})).toBeUndefined()
+    expect(resolveOtelConfig({OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none'})).toMatchObject({traces: {exporters: ['console']}, metrics: undefined})
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc'})?.traces?.endpoint).toBe('http://x:4317')
+  })
+
+  it('notes what it does not understand and says what it uses instead', () => {
+    const c = resolveOtelConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml',
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '7',
+      OTEL_PROPAGATORS: 'b3,tracecontext',
+      OTEL_METRICS_EXPORTER: 'prometheus',
+    })
+    expect(c?.traces?.protocol).toBe('http/protobuf')
+    expect(c?.sampler).toEqual({name: 'traceidratio', ratio: 1})
+    expect(c?.propagate).toBe(true)
+    expect(c?.notes).toHaveLength(5)
+    expect(c?.notes.join('\n')).toMatch(/http\/xml.*http\/protobuf[\s\S]*prometheus[\s\S]*OTEL_TRACES_SAMPLER_ARG=7[\s\S]*b3/)
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_PROPAGATORS: 'none'})?.propagate).toBe(false)
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25'})?.sampler).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.25,
     })
   })
 
-  it('lets flags override the environment', () => {
-    const c = resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_SERVICE_NAME: 'env'}, {otlpEndpoint: 'http://flag:4318', otlpHeaders: {a: '2'}, serviceName: 'flag'})
-    expect(c).toMatchObject({tracesUrl: 'http://flag:4318/v1/traces', metricsUrl: 'http://flag:4318/v1/metrics', headers: {a: '2'}, serviceName: 'flag'})
+  it('folds flags into the environment the SDK reads: endpoint over every endpoint variable, headers percent-decoded', () => {
+    const c = resolveOtelConfig(
+      {OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=x%2Cy', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/t', OTEL_SERVICE_NAME: 'env'},
+      {otlpEndpoint: 'http://flag:4318', otlpHeaders: parseHeaderFlags(['a=2', 'authorization=Bearer%20xyz']), serviceName: 'flag'},
+    )
+    expect(c).toMatchObject({traces: {endpoint: 'http://flag:4318/v1/traces'}, metrics: {endpoint: 'http://flag:4318/v1/metrics'}, serviceName: 'flag'})
+    expect(c?.sdkEnv.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toBeUndefined()
+    expect(parsePairs(c?.sdkEnv.OTEL_EXPORTER_OTLP_HEADERS)).toEqual({a: '2', b: 'x,y', authorization: 'Bearer xyz'})
+    expect(() => parseHeaderFlags(['novalue'])).toThrow(/not name=value/)
   })
 
   it('does not load the SDK when export is off', async () => {
