@@ -8,7 +8,7 @@ import {createTelemetry} from '../../../src/telemetry/index.js'
 import {readStore} from '../../../src/telemetry/store/read.js'
 import {tracesDir} from '../../../src/telemetry/store/segments.js'
 import {tempDir} from '../../helpers/tree.js'
-import {attrs, type Metric, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
+import {attrs, type Metric, type Receiver, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c'
 const CALLER_SPAN = 'b7ad6b7169203331'
@@ -285,6 +285,79 @@ describe('when the backend is down or slow', () => {
       state.cleanup()
     }, 20_000)
   }
+})
+
+describe('a protocol that does not match the endpoint', () => {
+  const cases = [
+    {protocol: 'grpc', to: 'the OTLP/HTTP port', url: (r: Receiver) => r.url},
+    {protocol: 'http/protobuf', to: 'the gRPC port', url: (r: Receiver) => r.grpcUrl},
+    {protocol: 'http/json', to: 'the gRPC port', url: (r: Receiver) => r.grpcUrl},
+  ] as const
+  for (const {protocol, to, url} of cases) {
+    it(`${protocol} to ${to}: said once, naming the protocol and endpoint; calls unaffected`, async () => {
+      const receiver = await startReceiver()
+      const state = tempDir('agentgov-otel-')
+      const warnings: string[] = []
+      const env = {OTEL_EXPORTER_OTLP_ENDPOINT: url(receiver), OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_BSP_SCHEDULE_DELAY: '50'}
+      const telemetry = await createTelemetry({stateDir: state.path, env, warn: (m) => warnings.push(m)})
+      for (let i = 0; i < 20; i++) {
+        const request = telemetry.request({method: 'tools/call', tool: 't', requestId: i, transport: 'pipe'})
+        telemetry.decision({agent: 'a', server: 's', tool: 't', stage: 'pre_tool', action: 'allow', policy: null, rule: null, reason: 'ok', latencyUs: 3, requestId: i})
+        request.end()
+      }
+
+      await until(() => (warnings.some((w) => w.includes('failed')) ? true : undefined), 15_000)
+      await telemetry.shutdown()
+      const failures = warnings.filter((w) => w.includes('failed'))
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toContain(`over ${protocol}`)
+      expect(failures[0]).toContain(url(receiver).replace(/\/$/, ''))
+      expect(failures[0]).toMatch(/set OTEL_EXPORTER_OTLP_PROTOCOL/)
+      expect(receiver.spans).toEqual([])
+      expect(telemetry.stats()).toMatchObject({stored: 20, storeErrors: 0})
+      expect(telemetry.stats().droppedSpans).toBe(40)
+      await receiver.close()
+      state.cleanup()
+    }, 30_000)
+  }
+})
+
+describe('samplers and propagators from the environment', () => {
+  const run = async (extra: Record<string, string>) => {
+    const receiver = await startReceiver()
+    const state = tempDir('agentgov-otel-')
+    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...extra}, warn: () => {}})
+    const caller = telemetry.request({method: 'tools/call', tool: 'a', requestId: 1, transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    const hop = caller.upstream()
+    hop.end()
+    caller.end()
+    for (let i = 2; i < 42; i++) telemetry.request({method: 'tools/list', requestId: i, transport: 'pipe'}).end()
+    await telemetry.shutdown()
+    await receiver.close()
+    state.cleanup()
+    return {spans: receiver.spans, metrics: receiver.metrics, upstream: hop.traceparent}
+  }
+
+  it('always_off: no spans, and the flag sent upstream says so; metrics still flow', async () => {
+    const {spans, metrics, upstream} = await run({OTEL_TRACES_SAMPLER: 'always_off'})
+    expect(spans).toEqual([])
+    expect(upstream).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-00$`))
+    expect(metrics.map((m) => m.name)).toContain('mcp.server.operation.duration')
+  })
+
+  it('parentbased_traceidratio 0: a sampled caller is followed, new traces are not', async () => {
+    const {spans, upstream} = await run({OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0'})
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([CALLER_TRACE]))
+    expect(spans).toHaveLength(2)
+    expect(upstream).toMatch(/-01$/)
+  })
+
+  it('OTEL_PROPAGATORS=none: the caller\'s traceparent is not continued and none is sent upstream', async () => {
+    const {spans, upstream} = await run({OTEL_PROPAGATORS: 'none'})
+    expect(upstream).toBeUndefined()
+    expect(spans.length).toBe(42)
+    expect(spans.some((s) => s.traceId === CALLER_TRACE)).toBe(false)
+  })
 })
 
 describe('flush on exit', () => {
