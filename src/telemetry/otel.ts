@@ -36,9 +36,13 @@ export interface OtelRuntime {
   /** Resolves once the SDK has exported what was sent so far (or failed to). */
   flush(): Promise<ExportStats>
   readonly droppedSpans: number
+  /** Spans the SDK reported as exported. */
+  readonly deliveredSpans: number
   readonly failedMetricExports: number
   /** The first export failure, as said on stderr. */
   readonly failure?: string
+  /** The first export failure as the SDK's exporter reported it. */
+  readonly failureDetail?: string
   /** Flush and stop; resolves within timeoutMs whatever the backend does. */
   shutdown(timeoutMs: number): Promise<void>
 }
@@ -70,6 +74,7 @@ export async function startOtel(config: OtelConfig, warn: (message: string) => v
   let alive = true
   let stats: ExportStats = {deliveredSpans: 0, failedSpans: 0, failedMetricExports: 0}
   let failure: string | undefined
+  let detail: string | undefined
   let flushes = 0
   const flushing = new Map<number, (stats: ExportStats) => void>()
   let finished: ((stats: ExportStats) => void) | undefined
@@ -95,6 +100,7 @@ export async function startOtel(config: OtelConfig, warn: (message: string) => v
       }
 
       case 'failure': {
+        detail ??= message.message
         fail(failureMessage(message))
         break
       }
@@ -151,11 +157,17 @@ export async function startOtel(config: OtelConfig, warn: (message: string) => v
     get droppedSpans() {
       return dropped + stats.failedSpans
     },
+    get deliveredSpans() {
+      return stats.deliveredSpans
+    },
     get failedMetricExports() {
       return stats.failedMetricExports
     },
     get failure() {
       return failure
+    },
+    get failureDetail() {
+      return detail
     },
     async shutdown(timeoutMs) {
       if (alive) {
@@ -189,4 +201,28 @@ function failureMessage(failure: Extract<FromWorker, {t: 'failure'}>): string {
     `OTLP export ${what}${where}${over} failed (${failure.message}); dropping and counting, tool calls are not affected. ` +
     'If the endpoint speaks another OTLP protocol, set OTEL_EXPORTER_OTLP_PROTOCOL to match it (http/protobuf or http/json: usually port 4318, grpc: 4317).'
   ).replace('export  ', 'export ')
+}
+
+export interface ReplayResult {
+  delivered: number
+  /** The first failure, as the SDK's exporter reported it. */
+  failure?: string
+}
+
+/** Spans sent to the SDK per round: one export batch, so a long replay never overflows its queue. */
+const REPLAY_CHUNK = 512
+
+/**
+ * Sends stored records' spans through the same SDK and configuration as live export (`traces
+ * export`): every span, whatever the sampler, in rounds the SDK flushes before the next one.
+ */
+export async function replaySpans(config: OtelConfig, spans: readonly WireSpan[], warn: (message: string) => void, timeoutMs = 30_000): Promise<ReplayResult> {
+  const runtime = await startOtel(config, warn, {replay: true})
+  for (let i = 0; i < spans.length && runtime.failure === undefined; i += REPLAY_CHUNK) {
+    runtime.send({spans: spans.slice(i, i + REPLAY_CHUNK), counts: [], points: []})
+    await runtime.flush()
+  }
+
+  await runtime.shutdown(timeoutMs)
+  return {delivered: runtime.deliveredSpans, failure: runtime.failureDetail}
 }

@@ -9,10 +9,9 @@ import {randomFillSync} from 'node:crypto'
 
 import type {OtelRuntime} from './otel.js'
 import type {InstrumentName, WireSpan} from './otel-wire.js'
-import {SPAN_KIND, STATUS_CODE} from './otlp-spans.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan} from './otlp-spans.js'
 import {
   type ApprovalFields,
-  type AttributeField,
   type AttributeSource,
   type AttributeValue,
   ATTR,
@@ -70,12 +69,6 @@ interface Ids {
   traceState?: string
 }
 
-/** A span as the call's path keeps it: its attributes are read (from the request or the record) when the batch is made. */
-interface KeptSpan extends Omit<WireSpan, 'attributes'> {
-  attributes?: Readonly<Record<string, AttributeValue | null | undefined>>
-  recordAttributes?: {fields: readonly AttributeField[]; record: AttributeSource}
-}
-
 /** What the runtime needs from the export side: the sampler, and where batches go. */
 export type SignalSink = Pick<OtelRuntime, 'metrics' | 'propagate' | 'sampled' | 'send' | 'tracing'>
 
@@ -86,7 +79,7 @@ export type SignalSink = Pick<OtelRuntime, 'metrics' | 'propagate' | 'sampled' |
 export class Signals {
   /** Open request spans by JSON-RPC id, so a decision taken inside a request becomes its child. */
   private readonly open = new Map<number | string, Ids>()
-  private spans: KeptSpan[] = []
+  private spans: SpanRecord[] = []
   private points = new Map<string, {name: InstrumentName; attributes: Record<string, AttributeValue>; values: number[]}>()
   private pointCount = 0
   private readonly counts = new Map<string, {name: InstrumentName; attributes: Record<string, AttributeValue>; n: number}>()
@@ -163,7 +156,7 @@ export class Signals {
     const kept = this.spans
     this.spans = []
     this.scheduled = false
-    const spans: WireSpan[] = kept.map(wireSpan)
+    const spans: WireSpan[] = kept.map(toWireSpan)
     const counts = [...this.counts.values()]
     const points = [...this.points.values()]
     this.counts.clear()
@@ -223,7 +216,7 @@ export class Signals {
   private span(
     name: string,
     kind: WireSpan['kind'],
-    attributes: Pick<KeptSpan, 'attributes' | 'recordAttributes'>,
+    attributes: Pick<SpanRecord, 'attributes' | 'recordAttributes'>,
     start: number,
     end: number,
     ids: Ids,
@@ -262,37 +255,6 @@ export class Signals {
       this.scheduled = true
       setTimeout(() => this.flush(), MAKE_EVERY_MS).unref()
     }
-  }
-}
-
-/** A kept span as the SDK is handed it: attributes read and absent ones left out. */
-function wireSpan(span: KeptSpan): WireSpan {
-  const attributes: Record<string, AttributeValue> = {}
-  if (span.recordAttributes) {
-    const {fields, record} = span.recordAttributes
-    for (const field of fields) {
-      const value = field.get(record)
-      if (value !== undefined && value !== null) attributes[field.key] = value
-    }
-  } else if (span.attributes) {
-    for (const key in span.attributes) {
-      const value = span.attributes[key]
-      if (value !== undefined && value !== null) attributes[key] = value
-    }
-  }
-
-  return {
-    name: span.name,
-    kind: span.kind,
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    parentIsRemote: span.parentIsRemote,
-    traceState: span.traceState,
-    startMs: span.startMs,
-    endMs: span.endMs,
-    attributes,
-    status: span.status,
   }
 }
 
