@@ -32,7 +32,18 @@ export class SessionRecorder {
 
   /** The MCP request span of a client request, under the caller's trace. */
   request(request: JsonRpcRequest, tool: string | undefined, protocolVersion: string | undefined): RequestSpan | undefined {
-    return this.options.telemetry?.request({method: request.method, tool, requestId: request.id, protocolVersion, transport: this.options.transport, ...traceContext(request)})
+    const params = request.params as {name?: unknown; uri?: unknown} | undefined
+    return this.options.telemetry?.request({
+      method: request.method,
+      tool,
+      // The MCP conventions' gen_ai.prompt.name and mcp.resource.uri (telemetry owns the attribute names).
+      prompt: request.method === 'prompts/get' && typeof params?.name === 'string' ? params.name : undefined,
+      resourceUri: request.method.startsWith('resources/') && typeof params?.uri === 'string' ? params.uri : undefined,
+      requestId: request.id,
+      protocolVersion,
+      transport: this.options.transport,
+      ...traceContext(request),
+    })
   }
 
   /** One decision on a call: the policy's or a check's, in the policy's shape (rule, reason, limit, hidden…). */

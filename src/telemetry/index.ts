@@ -33,8 +33,8 @@ export async function createTelemetry(options: TelemetryOptions): Promise<Teleme
   if (writer) schedulePrune(writer.dir, options.retentionDays ?? DEFAULT_RETENTION_DAYS, warn)
   if (!config) return new Recorder(writer, undefined, undefined, warn)
   const [{startOtel}, {Signals}] = await Promise.all([import('./otel.js'), import('./signals.js')])
-  const runtime = startOtel(config, warn)
-  return new Recorder(writer, runtime, new Signals(runtime.tracing ? (spans) => runtime.exportSpans(spans) : undefined, runtime.meter), warn)
+  const runtime = await startOtel(config, warn)
+  return new Recorder(writer, runtime, new Signals(runtime), warn)
 }
 
 const NO_SPAN: RequestSpan = {end: () => {}, upstream: () => ({end: () => {}})}

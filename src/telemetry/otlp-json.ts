@@ -2,7 +2,8 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {VERSION} from '../version.js'
-import {SPAN_KIND, type SpanRecord, STATUS_CODE, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
+import type {WireSpan} from './otel-wire.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
 import {type AttributeValue, type DecisionRecord, KIND_OF_SPAN, type RecordKind, SPANS, type StoredRecord} from './record.js'
 
 /**
@@ -151,4 +152,9 @@ function valueOf(value: AnyValue | undefined): boolean | number | string | undef
 function hexId(id: string): string {
   if (/^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16)) return id.toLowerCase()
   return Buffer.from(id, 'base64').toString('hex')
+}
+
+/** The local store's records as the spans `traces export` hands the SDK (the same spans as the OTLP JSON lines). */
+export function toWireSpans(records: readonly StoredRecord[]): WireSpan[] {
+  return records.map((record) => toWireSpan(toSpan(record)))
 }

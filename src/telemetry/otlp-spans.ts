@@ -1,14 +1,11 @@
 /**
- * agentgov's spans as OTLP JSON (ExportTraceServiceRequest in the protobuf JSON mapping, ids in hex
- * as OTLP/HTTP JSON wants them), written straight to a string. One writer serves both live export
- * (otel.ts) and `traces export` (otlp-json.ts).
- *
- * Why not the SDK's Tracer and JSON serializer: per proxied call they cost ~13 µs of CPU (span
- * objects, then an intermediate OTLP object tree, then JSON.stringify), which on a two-core machine
- * was most of the latency that export added to a tool call. These spans are made from facts the
- * proxy already holds, so they are written directly.
+ * agentgov's spans as the proxy keeps them (SpanRecord), and the two forms they leave in: plain
+ * spans for the OpenTelemetry SDK in the export worker (toWireSpan; live export and `traces export`
+ * to an endpoint), and OTLP JSON (ExportTraceServiceRequest in the protobuf JSON mapping, ids in hex
+ * as the collector's file exporter writes them) for `traces export --out`, which `report` reads back.
  */
 
+import type {WireSpan} from './otel-wire.js'
 import type {AttributeField, AttributeSource, AttributeValue} from './record.js'
 
 export type {AttributeValue} from './record.js'
@@ -34,6 +31,37 @@ export interface SpanRecord {
   /** A record's span: the contract's attribute table for its kind, read from the record when written. */
   recordAttributes?: {fields: readonly AttributeField[]; record: AttributeSource}
   status: {code: (typeof STATUS_CODE)[keyof typeof STATUS_CODE]; message?: string}
+}
+
+/** A span as the SDK is handed it: attributes read (from the record, by the contract's table) and absent ones left out. */
+export function toWireSpan(span: SpanRecord): WireSpan {
+  const attributes: Record<string, AttributeValue> = {}
+  if (span.recordAttributes) {
+    const {fields, record} = span.recordAttributes
+    for (const field of fields) {
+      const value = field.get(record)
+      if (value !== undefined && value !== null) attributes[field.key] = value
+    }
+  } else if (span.attributes) {
+    for (const key in span.attributes) {
+      const value = span.attributes[key]
+      if (value !== undefined && value !== null) attributes[key] = value
+    }
+  }
+
+  return {
+    name: span.name,
+    kind: span.kind,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    parentIsRemote: span.parentIsRemote,
+    traceState: span.traceState,
+    startMs: span.startMs,
+    endMs: span.endMs,
+    attributes,
+    status: span.status,
+  }
 }
 
 // W3C trace flags in the low byte; 0x100: "has is_remote" is known; 0x200: the parent is remote.

@@ -199,6 +199,21 @@ export const ATTR = {
   score: 'agt.trust.score',
   tier: 'agt.trust.tier',
   subject: 'agt.trust.subject',
+  // The MCP / GenAI semantic conventions, on the request spans and the mcp.*.operation.duration metrics.
+  mcpMethod: 'mcp.method.name',
+  mcpSession: 'mcp.session.id',
+  mcpProtocolVersion: 'mcp.protocol.version',
+  mcpResourceUri: 'mcp.resource.uri',
+  genAiTool: 'gen_ai.tool.name',
+  genAiPrompt: 'gen_ai.prompt.name',
+  genAiOperation: 'gen_ai.operation.name',
+  jsonrpcRequestId: 'jsonrpc.request.id',
+  jsonrpcVersion: 'jsonrpc.protocol.version',
+  rpcStatusCode: 'rpc.response.status_code',
+  errorType: 'error.type',
+  networkTransport: 'network.transport',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
 } as const
 
 const agent: AttributeField = {key: ATTR.agent, get: (r) => r.agent, set: (r, v) => (r.agent = String(v))}
@@ -269,25 +284,59 @@ export interface RequestInfo extends TraceContext {
   protocolVersion?: string
   /** pipe for stdio, tcp for HTTP. */
   transport: 'pipe' | 'tcp'
+  /** prompts/get: the prompt's name (gen_ai.prompt.name). */
+  prompt?: string
+  /** resources/read, subscribe, unsubscribe: the resource's URI (mcp.resource.uri). */
+  resourceUri?: string
+  /** How the upstream server is reached (the CLIENT span's network.transport and server.*); address and port only over the network. */
+  upstream?: {transport: 'pipe' | 'tcp'; address?: string; port?: number}
 }
 
+/** `{mcp.method.name} {target}`: the target is the tool or the prompt, as the MCP conventions name spans. */
 export function requestSpanName(info: RequestInfo): string {
-  return info.tool ? `${info.method} ${info.tool}` : info.method
+  const target = info.tool ?? info.prompt
+  return target ? `${info.method} ${target}` : info.method
 }
 
-/** The request span's attributes (MCP and GenAI semantic conventions); errorType as on RequestSpan.end. */
-export function requestAttributes(info: RequestInfo, errorType: string | undefined): Record<string, AttributeValue | undefined> {
+/** A JSON-RPC error code as errorType carries it: what rpc.response.status_code records. */
+const RPC_CODE = /^-?\d+$/
+
+/**
+ * The request span's attributes (MCP and GenAI semantic conventions); errorType as on RequestSpan.end.
+ * `side`: server for the span toward the client, client for the hop to the upstream server.
+ */
+export function requestAttributes(info: RequestInfo, errorType: string | undefined, side: 'client' | 'server' = 'server'): Record<string, AttributeValue | undefined> {
   return {
-    'mcp.method.name': info.method,
-    'gen_ai.tool.name': info.tool,
-    'gen_ai.operation.name': info.method === 'tools/call' ? 'execute_tool' : undefined,
-    'jsonrpc.request.id': String(info.requestId),
-    'mcp.session.id': info.sessionId,
-    'mcp.protocol.version': info.protocolVersion,
-    'network.transport': info.transport,
-    'error.type': errorType,
+    [ATTR.mcpMethod]: info.method,
+    [ATTR.genAiTool]: info.tool,
+    [ATTR.genAiPrompt]: info.prompt,
+    [ATTR.mcpResourceUri]: info.resourceUri,
+    [ATTR.genAiOperation]: info.method === 'tools/call' ? 'execute_tool' : undefined,
+    [ATTR.jsonrpcRequestId]: String(info.requestId),
+    [ATTR.jsonrpcVersion]: '2.0',
+    [ATTR.mcpSession]: info.sessionId,
+    [ATTR.mcpProtocolVersion]: info.protocolVersion,
+    [ATTR.networkTransport]: side === 'client' ? (info.upstream?.transport ?? info.transport) : info.transport,
+    [ATTR.serverAddress]: side === 'client' ? info.upstream?.address : undefined,
+    [ATTR.serverPort]: side === 'client' ? info.upstream?.port : undefined,
+    [ATTR.rpcStatusCode]: errorType !== undefined && RPC_CODE.test(errorType) ? errorType : undefined,
+    [ATTR.errorType]: errorType,
   }
 }
+
+/** The low-cardinality part of requestAttributes, for the mcp.*.operation.duration metrics. */
+export const REQUEST_METRIC_ATTRIBUTES: readonly string[] = [
+  ATTR.mcpMethod,
+  ATTR.genAiTool,
+  ATTR.genAiPrompt,
+  ATTR.genAiOperation,
+  ATTR.mcpProtocolVersion,
+  ATTR.networkTransport,
+  ATTR.serverAddress,
+  ATTR.serverPort,
+  ATTR.rpcStatusCode,
+  ATTR.errorType,
+]
 
 // ── W3C trace context ───────────────────────────────────────────────────────────────────────────
 

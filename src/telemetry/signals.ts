@@ -1,21 +1,25 @@
 /**
- * agentgov's spans and metrics. Span names and attributes are the record contract's (record.ts,
- * docs/telemetry.md): change them only with it. Spans are written by otlp-spans.ts, metrics recorded through
- * @opentelemetry/api. Loaded only when export is on.
+ * agentgov's spans and metrics, as the proxy's thread keeps them. Span names and attributes are the
+ * record contract's (record.ts, docs/telemetry.md): change them only with it. The call's path picks
+ * ids, the sampled flag and timestamps and keeps a small record; in bulk (MAKE_EVERY_MS) the records
+ * become plain spans and metric points and go to the OpenTelemetry SDK in the export worker
+ * (otel.ts). Loaded only when export is on.
  */
 import {randomFillSync} from 'node:crypto'
 
-import type {Attributes, Counter, Histogram, Meter} from '@opentelemetry/api'
-
-import {type AttributeValue, SPAN_KIND, type SpanRecord, STATUS_CODE} from './otlp-spans.js'
+import type {OtelRuntime} from './otel.js'
+import type {InstrumentName, WireSpan} from './otel-wire.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan} from './otlp-spans.js'
 import {
   type ApprovalFields,
   type AttributeSource,
+  type AttributeValue,
   ATTR,
   type DecisionFields,
   formatTraceparent,
   parseTraceparent,
   type RecordKind,
+  REQUEST_METRIC_ATTRIBUTES,
   type RequestInfo,
   requestAttributes,
   requestSpanName,
@@ -31,11 +35,8 @@ export const METRIC = {
   latency: 'agt.policy.latency_ms',
   approvals: 'agt.approval.requests',
   operationDuration: 'mcp.server.operation.duration',
-} as const
-
-// Bucket boundaries: the MCP semconv advice for operation duration (s); sub-millisecond-aware for policy latency (ms).
-const DURATION_BUCKETS_S = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300]
-const LATENCY_BUCKETS_MS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100]
+  clientOperationDuration: 'mcp.client.operation.duration',
+} as const satisfies Record<string, InstrumentName>
 
 export interface Outcome {
   errorType?: string
@@ -55,7 +56,7 @@ const MAX_OPEN_REQUESTS = 4096
 
 /**
  * Spans are sent and metric points recorded in bulk, at most this often or when this many (one
- * export request) are waiting, so their cost falls on one call in hundreds rather than on every call.
+ * export batch) are waiting, so their cost falls on one call in hundreds rather than on every call.
  */
 const MAKE_EVERY_MS = 100
 const MAX_PENDING = 512
@@ -68,140 +69,144 @@ interface Ids {
   traceState?: string
 }
 
-type SpanAttributes = Pick<SpanRecord, 'attributes' | 'recordAttributes'>
+/** What the runtime needs from the export side: the sampler, and where batches go. */
+export type SignalSink = Pick<OtelRuntime, 'metrics' | 'propagate' | 'sampled' | 'send' | 'tracing'>
 
 /**
  * Records agentgov's spans and metrics. The call's path picks ids and timestamps and keeps a small
- * record; export requests are written and metric points recorded later, in bulk (MAKE_EVERY_MS).
+ * record; spans and metric points are made later, in bulk (MAKE_EVERY_MS), and handed to the SDK.
  */
 export class Signals {
-  private readonly evaluations?: Counter
-  private readonly denials?: Counter
-  private readonly latency?: Histogram
-  private readonly approvals?: Counter
-  private readonly duration?: Histogram
   /** Open request spans by JSON-RPC id, so a decision taken inside a request becomes its child. */
   private readonly open = new Map<number | string, Ids>()
   private spans: SpanRecord[] = []
-  private points: Array<() => void> = []
-  private readonly counts = new Map<Counter, Map<string, {attributes: Attributes; n: number}>>()
+  private points = new Map<string, {name: InstrumentName; attributes: Record<string, AttributeValue>; values: number[]}>()
+  private pointCount = 0
+  private readonly counts = new Map<string, {name: InstrumentName; attributes: Record<string, AttributeValue>; n: number}>()
   private scheduled = false
   private immediate = false
   private readonly ids = new RandomIds()
 
-  constructor(
-    /** Where finished spans go; undefined when spans are not exported. */
-    private readonly exportSpans: ((spans: SpanRecord[]) => void) | undefined,
-    meter: Meter | undefined,
-  ) {
-    if (!meter) return
-    this.evaluations = meter.createCounter(METRIC.evaluations, {unit: '1', description: 'Policy decisions, by action and stage.'})
-    this.denials = meter.createCounter(METRIC.denials, {unit: '1', description: 'Denied calls, by rule, stage and tool.'})
-    this.latency = meter.createHistogram(METRIC.latency, {unit: 'ms', description: 'Time to evaluate the policy.', advice: {explicitBucketBoundaries: LATENCY_BUCKETS_MS}})
-    this.approvals = meter.createCounter(METRIC.approvals, {unit: '1', description: 'Human-approval rounds, by rule and outcome.'})
-    this.duration = meter.createHistogram(METRIC.operationDuration, {
-      unit: 's',
-      description: 'Duration of an MCP request as seen by the proxy.',
-      advice: {explicitBucketBoundaries: DURATION_BUCKETS_S},
-    })
-  }
+  constructor(private readonly sink: SignalSink) {}
 
   /** Metrics and the span of one record; returns the trace id it was recorded under, if any. */
   record(kind: RecordKind, fields: ApprovalFields | DecisionFields | TrustFields, context: TraceContext | undefined, now: number): string | undefined {
-    if (kind === 'decision') this.decisionMetrics(fields as DecisionFields)
-    else if (kind === 'approval') this.approvalMetrics(fields as ApprovalFields)
-    if (!this.exportSpans) return undefined
+    if (this.sink.metrics) {
+      if (kind === 'decision') this.decisionMetrics(fields as DecisionFields)
+      else if (kind === 'approval') this.approvalMetrics(fields as ApprovalFields)
+    }
+
+    if (!this.sink.tracing) return undefined
     const span = SPANS[kind]
     return this.instant(span, fields, now - span.durationMs(fields), now, fields.requestId, context)
   }
 
   private decisionMetrics(d: DecisionFields): void {
     const {stage, action} = d
-    this.count(this.evaluations, `${action} ${stage}`, () => ({[ATTR.action]: action, [ATTR.stage]: stage}))
-    if (action === 'deny') this.count(this.denials, JSON.stringify([d.rule, stage, d.tool]), () => compact({[ATTR.rule]: d.rule, [ATTR.stage]: stage, [ATTR.tool]: d.tool}))
-    if (this.latency) this.point(this.latency, d.latencyUs / 1000, {[ATTR.action]: action, [ATTR.stage]: stage})
+    this.count(METRIC.evaluations, `${action} ${stage}`, () => ({[ATTR.action]: action, [ATTR.stage]: stage}))
+    if (action === 'deny') this.count(METRIC.denials, JSON.stringify([d.rule, stage, d.tool]), () => compact({[ATTR.rule]: d.rule, [ATTR.stage]: stage, [ATTR.tool]: d.tool}))
+    this.point(METRIC.latency, `${action} ${stage}`, d.latencyUs / 1000, () => ({[ATTR.action]: action, [ATTR.stage]: stage}))
   }
 
   private approvalMetrics(a: ApprovalFields): void {
-    this.count(this.approvals, JSON.stringify([a.rule, a.approval.outcome]), () => compact({[ATTR.rule]: a.rule, [ATTR.outcome]: a.approval.outcome}))
+    this.count(METRIC.approvals, JSON.stringify([a.rule, a.approval.outcome]), () => compact({[ATTR.rule]: a.rule, [ATTR.outcome]: a.approval.outcome}))
   }
 
   request(info: RequestInfo): OpenSpan {
     const start = preciseNow()
-    const caller = this.exportSpans ? callerIds(info.traceparent, info.tracestate) : undefined
-    const ids: Ids | undefined = this.exportSpans
-      ? {traceId: caller?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: caller?.sampled ?? true, traceState: caller?.traceState}
-      : undefined
+    const tracing = this.sink.tracing
+    const caller = tracing && this.sink.propagate ? callerIds(info.traceparent, info.tracestate) : undefined
+    let ids: Ids | undefined
+    if (tracing) {
+      const traceId = caller?.traceId ?? this.ids.traceId()
+      ids = {traceId, spanId: this.ids.spanId(), sampled: this.sink.sampled(traceId, caller), traceState: caller?.traceState}
+    }
+
     const key = info.requestId
     if (ids && this.open.size < MAX_OPEN_REQUESTS) this.open.set(key, ids)
     let ended = false
     return {
-      traceparent: ids ? traceparentOf(ids) : undefined,
+      traceparent: ids && this.sink.propagate ? traceparentOf(ids) : undefined,
       traceId: ids?.traceId,
       end: (outcome = {}) => {
         if (ended) return
         ended = true
         if (this.open.get(key) === ids) this.open.delete(key)
         const end = preciseNow()
-        if (this.duration) this.point(this.duration, (end - start) / 1000, compact({'mcp.method.name': info.method, 'gen_ai.tool.name': info.tool, 'error.type': outcome.errorType}))
+        if (this.sink.metrics) this.operation(METRIC.operationDuration, info, outcome, (end - start) / 1000, 'server')
         if (ids) this.span(requestSpanName(info), SPAN_KIND.server, {attributes: requestAttributes(info, outcome.errorType)}, start, end, ids, caller?.spanId, true, outcome)
       },
       upstream: () => {
-        if (!ids) return {end: () => {}}
-        const hop: Ids = {traceId: ids.traceId, spanId: this.ids.spanId(), sampled: ids.sampled, traceState: ids.traceState}
         const hopStart = preciseNow()
+        const hop: Ids | undefined = ids && {traceId: ids.traceId, spanId: this.ids.spanId(), sampled: ids.sampled, traceState: ids.traceState}
         return {
-          traceparent: traceparentOf(hop),
-          end: (outcome = {}) => this.span(requestSpanName(info), SPAN_KIND.client, {attributes: requestAttributes(info, outcome.errorType)}, hopStart, preciseNow(), hop, ids.spanId, false, outcome),
+          traceparent: hop && this.sink.propagate ? traceparentOf(hop) : undefined,
+          end: (outcome = {}) => {
+            const hopEnd = preciseNow()
+            if (this.sink.metrics) this.operation(METRIC.clientOperationDuration, info, outcome, (hopEnd - hopStart) / 1000, 'client')
+            if (hop && ids) this.span(requestSpanName(info), SPAN_KIND.client, {attributes: requestAttributes(info, outcome.errorType, 'client')}, hopStart, hopEnd, hop, ids.spanId, false, outcome)
+          },
         }
       },
     }
   }
 
-  /** Sends every span and records every metric point kept so far; called before the providers flush. */
+  /** Hands every span and metric point kept so far to the SDK; called before the runtime flushes. */
   flush(): void {
-    const spans = this.spans
-    const points = this.points
+    const kept = this.spans
     this.spans = []
-    this.points = []
     this.scheduled = false
-    for (const record of points) {
-      try {
-        record()
-      } catch {
-        // A point the SDK refuses is lost alone; the rest are still recorded.
-      }
-    }
-
-    for (const [counter, counts] of this.counts) for (const {attributes, n} of counts.values()) counter.add(n, attributes)
+    const spans: WireSpan[] = kept.map(toWireSpan)
+    const counts = [...this.counts.values()]
+    const points = [...this.points.values()]
     this.counts.clear()
-    if (spans.length > 0) this.exportSpans?.(spans)
+    this.points.clear()
+    this.pointCount = 0
+    if (spans.length > 0 || counts.length > 0 || points.length > 0) this.sink.send({spans, counts, points})
   }
 
   /** Counter increments are summed per attribute set until the flush: one SDK call each, not one per call. */
-  private count(counter: Counter | undefined, key: string, attributes: () => Attributes): void {
-    if (!counter) return
-    let counts = this.counts.get(counter)
-    if (!counts) this.counts.set(counter, (counts = new Map()))
-    const entry = counts.get(key)
+  private count(name: InstrumentName, key: string, attributes: () => Record<string, AttributeValue>): void {
+    const id = `${name} ${key}`
+    const entry = this.counts.get(id)
     if (entry) entry.n++
-    else counts.set(key, {attributes: attributes(), n: 1})
+    else this.counts.set(id, {name, attributes: attributes(), n: 1})
     this.schedule()
   }
 
-  private point(histogram: Histogram, value: number, attributes: Attributes): void {
-    this.points.push(() => histogram.record(value, attributes))
-    this.schedule(this.points.length)
+  /** Histogram values are grouped per attribute set until the flush. */
+  private point(name: InstrumentName, key: string, value: number, attributes: () => Record<string, AttributeValue>): void {
+    const id = `${name} ${key}`
+    const entry = this.points.get(id)
+    if (entry) entry.values.push(value)
+    else this.points.set(id, {name, attributes: attributes(), values: [value]})
+    this.schedule(++this.pointCount)
+  }
+
+  private operation(name: InstrumentName, info: RequestInfo, outcome: Outcome, seconds: number, side: 'client' | 'server'): void {
+    const key = `${info.method} ${info.tool ?? info.prompt ?? ''} ${outcome.errorType ?? ''} ${info.protocolVersion ?? ''} ${side}`
+    this.point(name, key, seconds, () => {
+      const all = requestAttributes(info, outcome.errorType, side)
+      const out: Record<string, AttributeValue> = {}
+      for (const attribute of REQUEST_METRIC_ATTRIBUTES) {
+        const value = all[attribute]
+        if (value !== undefined) out[attribute] = value
+      }
+
+      return out
+    })
   }
 
   /**
    * A record's span under the open request it belongs to, or under the caller's context; returns its
-   * trace id. Its attributes are read from the record by the contract's table when the span is written.
+   * trace id. Its attributes are read from the record by the contract's table when the batch is made.
    */
   private instant(span: SpanContract, record: AttributeSource, start: number, end: number, requestId: number | string | undefined, context: TraceContext | undefined): string {
     const open = requestId === undefined ? undefined : this.open.get(requestId)
-    const parent = open ?? callerIds(context?.traceparent, context?.tracestate)
-    const ids: Ids = {traceId: parent?.traceId ?? this.ids.traceId(), spanId: this.ids.spanId(), sampled: parent?.sampled ?? true, traceState: parent?.traceState}
+    const caller = open || !this.sink.propagate ? undefined : callerIds(context?.traceparent, context?.tracestate)
+    const parent = open ?? caller
+    const traceId = parent?.traceId ?? this.ids.traceId()
+    const ids: Ids = {traceId, spanId: this.ids.spanId(), sampled: open ? open.sampled : this.sink.sampled(traceId, caller), traceState: parent?.traceState}
     // A deny or a failed check is an outcome, not a failure of agentgov: status OK, reason in attributes.
     this.span(span.name, SPAN_KIND.internal, {recordAttributes: {fields: span.attributes, record}}, start, end, ids, parent?.spanId, !open)
     return ids.traceId
@@ -210,8 +215,8 @@ export class Signals {
   /** parentIsRemote: the parent is the caller's span, in another process. */
   private span(
     name: string,
-    kind: SpanRecord['kind'],
-    attributes: SpanAttributes,
+    kind: WireSpan['kind'],
+    attributes: Pick<SpanRecord, 'attributes' | 'recordAttributes'>,
     start: number,
     end: number,
     ids: Ids,
@@ -219,7 +224,7 @@ export class Signals {
     parentIsRemote: boolean,
     outcome: Outcome = {},
   ): void {
-    // An unsampled caller asked for no spans: the ids still propagate, nothing is sent.
+    // An unsampled trace: the ids still propagate, nothing is sent.
     if (!ids.sampled) return
     this.spans.push({
       name,
@@ -285,8 +290,8 @@ function preciseNow(): number {
 }
 
 /** Metric attributes without the absent ones (the SDK would keep them as attribute-set keys). */
-function compact(attributes: Record<string, AttributeValue | null | undefined>): Attributes {
-  const out: Attributes = {}
+function compact(attributes: Record<string, AttributeValue | null | undefined>): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {}
   for (const key in attributes) {
     const value = attributes[key]
     if (value !== undefined && value !== null) out[key] = value

@@ -21,7 +21,9 @@ const POLICY = `policies:
         reason: Not outside the project.
 `
 
-describe('the proxy exports agt.* spans and metrics to a real OTLP receiver', () => {
+const ENCODING = {'http/protobuf': 'protobuf', 'http/json': 'json', grpc: 'grpc'} as const
+
+describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('the proxy exports agt.* spans and metrics to a real OTLP receiver over %s', (protocol) => {
   const dir = tempDir()
   const root = join(dir.path, 'root')
   let receiver: Awaited<ReturnType<typeof startReceiver>>
@@ -39,7 +41,12 @@ describe('the proxy exports agt.* spans and metrics to a real OTLP receiver', ()
       serverName: 'fs',
       serverArgs: [root],
       agent: 'cursor',
-      env: {OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'agentgov-e2e'},
+      env: {
+        OTEL_SDK_DISABLED: 'false',
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_SERVICE_NAME: 'agentgov-e2e',
+      },
     })
     await connected.client.callTool({name: 'read_text_file', arguments: {path: join(root, 'a.txt')}, _meta: {traceparent: `00-${traceId}-00f067aa0ba902b7-01`}})
     await connected.client.callTool({name: 'read_text_file', arguments: {path: '/etc/hostname'}})
@@ -67,14 +74,22 @@ describe('the proxy exports agt.* spans and metrics to a real OTLP receiver', ()
 
   it('continues the caller\'s trace from params._meta, with the MCP request span around the decision', () => {
     const continued = receiver.spans.filter((s) => s.traceId === traceId)
-    const request = continued.find((s) => s.name === 'tools/call read_text_file')
+    const request = continued.find((s) => s.name === 'tools/call read_text_file' && s.kind === 2)
     expect(request).toBeDefined()
-    expect(attrs(request?.attributes)).toMatchObject({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'read_text_file', 'gen_ai.operation.name': 'execute_tool', 'network.transport': 'pipe'})
+    expect(attrs(request?.attributes)).toMatchObject({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'read_text_file', 'gen_ai.operation.name': 'execute_tool', 'network.transport': 'pipe', 'jsonrpc.protocol.version': '2.0'})
+    expect(attrs(request?.attributes)['mcp.protocol.version']).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    // The hop to the server is the request span's CLIENT child, in the same trace.
+    expect(continued.find((s) => s.name === 'tools/call read_text_file' && s.kind === 3)?.parentSpanId).toBe(request?.spanId)
     expect(continued.map((s) => s.name)).toContain('agt.policy.evaluate')
+  })
+
+  it('speaks the protocol asked for, under the service name asked for', () => {
+    expect(new Set(receiver.encodings)).toEqual(new Set([ENCODING[protocol]]))
+    expect(receiver.resources[0]).toMatchObject({'service.name': 'agentgov-e2e'})
   })
 
   it('exports the agt.policy.* metrics', () => {
     const names = new Set(receiver.metrics.map((m) => m.name))
-    for (const name of ['agt.policy.evaluations', 'agt.policy.denials', 'agt.policy.latency_ms', 'mcp.server.operation.duration']) expect(names).toContain(name)
+    for (const name of ['agt.policy.evaluations', 'agt.policy.denials', 'agt.policy.latency_ms', 'mcp.server.operation.duration', 'mcp.client.operation.duration']) expect(names).toContain(name)
   })
 })

@@ -5,10 +5,13 @@ declare module '@elastic/mockotlpserver' {
       services?: Array<'grpc' | 'http' | 'ui'>
       httpHostname?: string
       httpPort?: number
+      grpcHostname?: string
+      grpcPort?: number
       onTrace?: (request: unknown) => void
       onMetrics?: (request: unknown) => void
     })
     httpUrl: URL | null
+    grpcUrl: URL | string | null
     start(): Promise<void>
     close(): Promise<void>
   }

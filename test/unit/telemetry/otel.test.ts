@@ -3,12 +3,12 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {resolveOtelConfig} from '../../../src/telemetry/config.js'
+import {parseHeaderFlags, parsePairs, resolveOtelConfig} from '../../../src/telemetry/config.js'
 import {createTelemetry} from '../../../src/telemetry/index.js'
 import {readStore} from '../../../src/telemetry/store/read.js'
 import {tracesDir} from '../../../src/telemetry/store/segments.js'
 import {tempDir} from '../../helpers/tree.js'
-import {attrs, type Metric, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
+import {attrs, type Metric, type Receiver, startBlackHole, startReceiver, type Span} from '../../helpers/otlp-receiver.js'
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c'
 const CALLER_SPAN = 'b7ad6b7169203331'
@@ -25,7 +25,10 @@ async function until<T>(what: () => T | undefined, ms = 5000): Promise<T> {
   }
 }
 
-describe('OTLP export against a real receiver', () => {
+const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const
+const ENCODING = {'http/protobuf': 'protobuf', 'http/json': 'json', grpc: 'grpc'} as const
+
+describe.each(PROTOCOLS)('OTLP export over %s against a real receiver', (protocol) => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>
   const state = tempDir('agentgov-otel-')
   let spans: Span[]
@@ -36,8 +39,23 @@ describe('OTLP export against a real receiver', () => {
 
   beforeAll(async () => {
     receiver = await startReceiver()
-    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'agentgov-test'}, warn: (m) => warnings.push(m)})
-    const request = telemetry.request({method: 'tools/call', tool: 'create_issue', requestId: 7, sessionId: 'sess-1', protocolVersion: '2025-06-18', transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      OTEL_SERVICE_NAME: 'agentgov-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=ci,team=gov%20ops',
+    }
+    const telemetry = await createTelemetry({stateDir: state.path, env, warn: (m) => warnings.push(m)})
+    const request = telemetry.request({
+      method: 'tools/call',
+      tool: 'create_issue',
+      requestId: 7,
+      sessionId: 'sess-1',
+      protocolVersion: '2025-06-18',
+      transport: 'pipe',
+      traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+      upstream: {transport: 'tcp', address: 'mcp.example.com', port: 8443},
+    })
     telemetry.decision({agent: 'claude-code', server: 'github', tool: 'create_issue', stage: 'pre_tool', action: 'deny', policy: 'team', rule: 'no-writes', reason: 'writes need approval', latencyUs: 40, requestId: 7})
     const upstream = request.upstream()
     propagated = {request: request.traceparent, upstream: upstream.traceparent}
@@ -54,6 +72,8 @@ describe('OTLP export against a real receiver', () => {
     const failing = telemetry.request({method: 'tools/call', tool: 'crash', requestId: 8, transport: 'tcp'})
     failing.end({failed: true, message: 'upstream exited', errorType: '-32603'})
     telemetry.request({method: 'tools/list', requestId: 9, transport: 'pipe'}).end()
+    telemetry.request({method: 'prompts/get', prompt: 'summarize', requestId: 10, transport: 'pipe'}).end()
+    telemetry.request({method: 'resources/read', resourceUri: 'file:///a.txt', requestId: 11, transport: 'pipe'}).end()
     await telemetry.shutdown()
     spans = receiver.spans
     metrics = receiver.metrics
@@ -97,13 +117,18 @@ describe('OTLP export against a real receiver', () => {
       'gen_ai.tool.name': 'create_issue',
       'gen_ai.operation.name': 'execute_tool',
       'jsonrpc.request.id': '7',
+      'jsonrpc.protocol.version': '2.0',
       'mcp.session.id': 'sess-1',
       'mcp.protocol.version': '2025-06-18',
       'network.transport': 'pipe',
+      'rpc.response.status_code': '-32001',
       'error.type': '-32001',
     })
     const client = spans.find((c) => c.name === 'tools/call create_issue' && c.kind === SPAN_KIND.CLIENT)
     expect(client?.parentSpanId).toBe(s.spanId)
+    // The hop to the upstream server names the server it reached.
+    expect(attrs(client?.attributes)).toMatchObject({'network.transport': 'tcp', 'server.address': 'mcp.example.com', 'server.port': expect.anything()})
+    expect(Number(attrs(client?.attributes)['server.port'])).toBe(8443)
     // The ids handed out during the call (and sent upstream in params._meta) are the exported spans' ids.
     expect(propagated.request).toBe(`00-${CALLER_TRACE}-${s.spanId}-01`)
     expect(propagated.upstream).toBe(`00-${CALLER_TRACE}-${client?.spanId}-01`)
@@ -112,6 +137,13 @@ describe('OTLP export against a real receiver', () => {
     expect(endMs).toBeGreaterThan(endedAt - 1000)
     expect(span('tools/list').kind).toBe(SPAN_KIND.SERVER)
     expect(attrs(span('tools/list').attributes)['gen_ai.operation.name']).toBeUndefined()
+    expect(attrs(span('prompts/get summarize').attributes)).toMatchObject({'mcp.method.name': 'prompts/get', 'gen_ai.prompt.name': 'summarize'})
+    expect(attrs(span('resources/read').attributes)).toMatchObject({'mcp.method.name': 'resources/read', 'mcp.resource.uri': 'file:///a.txt'})
+  })
+
+  it('arrives in the protocol asked for, under the resource the environment names', () => {
+    expect(new Set(receiver.encodings)).toEqual(new Set([ENCODING[protocol]]))
+    expect(receiver.resources[0]).toMatchObject({'service.name': 'agentgov-test', 'deployment.environment.name': 'ci', team: 'gov ops'})
   })
 
   it('marks only failures as errors', () => {
@@ -164,8 +196,24 @@ describe('OTLP export against a real receiver', () => {
     const duration = metric('mcp.server.operation.duration')
     expect(duration.unit).toBe('s')
     expect(duration.histogram).toBeDefined()
-    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'create_issue', 'error.type': '-32001'})
-    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/list'})
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'create_issue',
+      'gen_ai.operation.name': 'execute_tool',
+      'mcp.protocol.version': '2025-06-18',
+      'network.transport': 'pipe',
+      'rpc.response.status_code': '-32001',
+      'error.type': '-32001',
+    })
+    expect(duration.histogram?.dataPoints.map((p) => attrs(p.attributes))).toContainEqual({'mcp.method.name': 'tools/list', 'network.transport': 'pipe'})
+
+    // The hop upstream, as the MCP conventions name a client's view of an operation.
+    const client = metric('mcp.client.operation.duration')
+    expect(client.unit).toBe('s')
+    const points = client.histogram?.dataPoints.map((p) => attrs(p.attributes)) ?? []
+    expect(points).toHaveLength(1)
+    expect(points[0]).toMatchObject({'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'create_issue', 'network.transport': 'tcp', 'server.address': 'mcp.example.com'})
+    expect(Number(points[0]['server.port'])).toBe(8443)
   })
 
   it('also keeps every decision in the local store, under the caller trace id', () => {
@@ -239,6 +287,79 @@ describe('when the backend is down or slow', () => {
   }
 })
 
+describe('a protocol that does not match the endpoint', () => {
+  const cases = [
+    {protocol: 'grpc', to: 'the OTLP/HTTP port', url: (r: Receiver) => r.url},
+    {protocol: 'http/protobuf', to: 'the gRPC port', url: (r: Receiver) => r.grpcUrl},
+    {protocol: 'http/json', to: 'the gRPC port', url: (r: Receiver) => r.grpcUrl},
+  ] as const
+  for (const {protocol, to, url} of cases) {
+    it(`${protocol} to ${to}: said once, naming the protocol and endpoint; calls unaffected`, async () => {
+      const receiver = await startReceiver()
+      const state = tempDir('agentgov-otel-')
+      const warnings: string[] = []
+      const env = {OTEL_EXPORTER_OTLP_ENDPOINT: url(receiver), OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_BSP_SCHEDULE_DELAY: '50'}
+      const telemetry = await createTelemetry({stateDir: state.path, env, warn: (m) => warnings.push(m)})
+      for (let i = 0; i < 20; i++) {
+        const request = telemetry.request({method: 'tools/call', tool: 't', requestId: i, transport: 'pipe'})
+        telemetry.decision({agent: 'a', server: 's', tool: 't', stage: 'pre_tool', action: 'allow', policy: null, rule: null, reason: 'ok', latencyUs: 3, requestId: i})
+        request.end()
+      }
+
+      await until(() => (warnings.some((w) => w.includes('failed')) ? true : undefined), 15_000)
+      await telemetry.shutdown()
+      const failures = warnings.filter((w) => w.includes('failed'))
+      expect(failures).toHaveLength(1)
+      expect(failures[0]).toContain(`over ${protocol}`)
+      expect(failures[0]).toContain(url(receiver).replace(/\/$/, ''))
+      expect(failures[0]).toMatch(/set OTEL_EXPORTER_OTLP_PROTOCOL/)
+      expect(receiver.spans).toEqual([])
+      expect(telemetry.stats()).toMatchObject({stored: 20, storeErrors: 0})
+      expect(telemetry.stats().droppedSpans).toBe(40)
+      await receiver.close()
+      state.cleanup()
+    }, 30_000)
+  }
+})
+
+describe('samplers and propagators from the environment', () => {
+  const run = async (extra: Record<string, string>) => {
+    const receiver = await startReceiver()
+    const state = tempDir('agentgov-otel-')
+    const telemetry = await createTelemetry({stateDir: state.path, env: {OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...extra}, warn: () => {}})
+    const caller = telemetry.request({method: 'tools/call', tool: 'a', requestId: 1, transport: 'pipe', traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`})
+    const hop = caller.upstream()
+    hop.end()
+    caller.end()
+    for (let i = 2; i < 42; i++) telemetry.request({method: 'tools/list', requestId: i, transport: 'pipe'}).end()
+    await telemetry.shutdown()
+    await receiver.close()
+    state.cleanup()
+    return {spans: receiver.spans, metrics: receiver.metrics, upstream: hop.traceparent}
+  }
+
+  it('always_off: no spans, and the flag sent upstream says so; metrics still flow', async () => {
+    const {spans, metrics, upstream} = await run({OTEL_TRACES_SAMPLER: 'always_off'})
+    expect(spans).toEqual([])
+    expect(upstream).toMatch(new RegExp(`^00-${CALLER_TRACE}-[0-9a-f]{16}-00$`))
+    expect(metrics.map((m) => m.name)).toContain('mcp.server.operation.duration')
+  })
+
+  it('parentbased_traceidratio 0: a sampled caller is followed, new traces are not', async () => {
+    const {spans, upstream} = await run({OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0'})
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([CALLER_TRACE]))
+    expect(spans).toHaveLength(2)
+    expect(upstream).toMatch(/-01$/)
+  })
+
+  it('OTEL_PROPAGATORS=none: the caller\'s traceparent is not continued and none is sent upstream', async () => {
+    const {spans, upstream} = await run({OTEL_PROPAGATORS: 'none'})
+    expect(upstream).toBeUndefined()
+    expect(spans.length).toBe(42)
+    expect(spans.some((s) => s.traceId === CALLER_TRACE)).toBe(false)
+  })
+})
+
 describe('flush on exit', () => {
   it('a process that records and exits right after shutdown() has delivered its spans', async () => {
     const receiver = await startReceiver()
@@ -263,25 +384,60 @@ describe('configuration from OTEL_* and flags', () => {
     expect(resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318'})).toBeUndefined()
   })
 
-  it('appends signal paths to the base endpoint and uses signal endpoints as given', () => {
+  it('resolves each signal\'s exporters, protocol and endpoint as the SDK will', () => {
     const c = resolveOtelConfig({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/custom',
-      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,x-team=gov',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+      OTEL_TRACES_EXPORTER: 'otlp,console',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci,service.name=fromattrs',
+      PATH: '/usr/bin',
     })
     expect(c).toMatchObject({
-      tracesUrl: 'http://tempo:4318/custom',
-      metricsUrl: 'http://collector:4318/v1/metrics',
-      headers: {authorization: 'Bearer abc', 'x-team': 'gov'},
+      traces: {exporters: ['otlp', 'console'], protocol: 'http/protobuf', endpoint: 'http://tempo:4318/custom'},
+      metrics: {exporters: ['otlp'], protocol: 'grpc', endpoint: 'http://collector:4318/'},
       serviceName: 'fromattrs',
-      resourceAttributes: {'deployment.environment': 'ci'},
+      sampler: {name: 'parentbased_always_on', ratio: 1},
+      propagate: true,
+      notes: [],
+    })
+    // The SDK in the worker reads only the OTEL_* variables.
+    expect(c?.sdkEnv.PATH).toBeUndefined()
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc'})).toBeUndefined()
+    expect(resolveOtelConfig({OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'none'})).toMatchObject({traces: {exporters: ['console']}, metrics: undefined})
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc'})?.traces?.endpoint).toBe('http://x:4317')
+  })
+
+  it('notes what it does not understand and says what it uses instead', () => {
+    const c = resolveOtelConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml',
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '7',
+      OTEL_PROPAGATORS: 'b3,tracecontext',
+      OTEL_METRICS_EXPORTER: 'prometheus',
+    })
+    expect(c?.traces?.protocol).toBe('http/protobuf')
+    expect(c?.sampler).toEqual({name: 'traceidratio', ratio: 1})
+    expect(c?.propagate).toBe(true)
+    expect(c?.notes).toHaveLength(5)
+    expect(c?.notes.join('\n')).toMatch(/http\/xml.*http\/protobuf[\s\S]*prometheus[\s\S]*OTEL_TRACES_SAMPLER_ARG=7[\s\S]*b3/)
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_PROPAGATORS: 'none'})?.propagate).toBe(false)
+    expect(resolveOtelConfig({OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25'})?.sampler).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.25,
     })
   })
 
-  it('lets flags override the environment', () => {
-    const c = resolveOtelConfig({OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_SERVICE_NAME: 'env'}, {otlpEndpoint: 'http://flag:4318', otlpHeaders: {a: '2'}, serviceName: 'flag'})
-    expect(c).toMatchObject({tracesUrl: 'http://flag:4318/v1/traces', metricsUrl: 'http://flag:4318/v1/metrics', headers: {a: '2'}, serviceName: 'flag'})
+  it('folds flags into the environment the SDK reads: endpoint over every endpoint variable, headers percent-decoded', () => {
+    const c = resolveOtelConfig(
+      {OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=x%2Cy', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://env:4318/t', OTEL_SERVICE_NAME: 'env'},
+      {otlpEndpoint: 'http://flag:4318', otlpHeaders: parseHeaderFlags(['a=2', 'authorization=Bearer%20xyz']), serviceName: 'flag'},
+    )
+    expect(c).toMatchObject({traces: {endpoint: 'http://flag:4318/v1/traces'}, metrics: {endpoint: 'http://flag:4318/v1/metrics'}, serviceName: 'flag'})
+    expect(c?.sdkEnv.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toBeUndefined()
+    expect(parsePairs(c?.sdkEnv.OTEL_EXPORTER_OTLP_HEADERS)).toEqual({a: '2', b: 'x,y', authorization: 'Bearer xyz'})
+    expect(() => parseHeaderFlags(['novalue'])).toThrow(/not name=value/)
   })
 
   it('does not load the SDK when export is off', async () => {
