@@ -27,13 +27,25 @@ const NON_ASCII = /[^\u0000-\u007f]/
 
 const SEPARATORS = new Set([' ', '.', '*', '|', '·', '_', '-'])
 const LEET_LETTERS: Readonly<Record<string, string>> = {'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't'}
-// Built from a string: the class holds variation selectors, which a literal would combine with their neighbours.
-const INVISIBLE = new RegExp(`^[\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\u{e0000}-\\u{e007f}${codeRange(0xe_01_00, 0xe_01_ef)}]$`, 'u')
+/** Characters dropped before reading: invisible ones, as code point ranges (variation selectors included). */
+const INVISIBLE: ReadonlyArray<readonly [number, number]> = [
+  [0x00_ad, 0x00_ad], [0x06_1c, 0x06_1c], [0x18_0e, 0x18_0e], [0x20_0b, 0x20_0f], [0x20_2a, 0x20_2e], [0x20_60, 0x20_64],
+  [0x20_66, 0x20_69], [0xfe_ff, 0xfe_ff], [0xe_00_00, 0xe_00_7f], [0xe_01_00, 0xe_01_ef],
+]
+
+function invisible(code: number): boolean {
+  for (const [from, to] of INVISIBLE) if (code >= from && code <= to) return true
+  return false
+}
 
 /** `\u{a}-\u{b}` for a character class (computed, so no literal holds the selectors). */
 export function codeRange(from: number, to: number): string {
   return `\\u{${from.toString(16)}}-\\u{${to.toString(16)}}`
 }
+
+/** ASCII characters as strings, and lower-cased: the folder handles text one character at a time. */
+const ASCII_CHARS = Array.from({length: 128}, (_, code) => String.fromCodePoint(code))
+const ASCII_LOWER = ASCII_CHARS.map((char) => char.toLowerCase())
 
 export function fold(source: string): Folded {
   const lower = source.toLowerCase()
@@ -41,34 +53,49 @@ export function fold(source: string): Folded {
   if (plain) return {text: lower.replaceAll('_', ' ')}
   const chars: string[] = []
   const map: number[] = []
-  let i = 0
-  for (const char of source) {
-    if (!INVISIBLE.test(char)) {
-      chars.push(char)
+  for (let i = 0; i < source.length; ) {
+    const code = source.codePointAt(i)!
+    const width = code > 0xff_ff ? 2 : 1
+    if (code < 0x80 || !invisible(code)) {
+      chars.push(code < 0x80 ? ASCII_CHARS[code] : source.slice(i, i + width))
       map.push(i)
     }
 
-    i += char.length
+    i += width
   }
 
   mapLookAlikes(chars)
   const joined = joinSpeltOut(chars, map)
   readLeet(joined.chars)
   // A lower-cased character may take two code units (`İ`): the map follows every unit.
-  const units: number[] = []
-  for (const [j, char] of joined.chars.entries()) for (let u = 0; u < char.length; u++) units.push(joined.map[j])
-  return {text: joined.chars.join('').replaceAll('_', ' '), map: Int32Array.from(units)}
+  let length = 0
+  for (const char of joined.chars) length += char.length
+  const units = new Int32Array(length)
+  let at = 0
+  for (const [j, char] of joined.chars.entries()) for (let u = 0; u < char.length; u++) units[at++] = joined.map[j]
+  return {text: joined.chars.join('').replaceAll('_', ' '), map: units}
 }
 
 const LETTER = /\p{L}/u
 const ASCII_LETTER = /[a-z]/
 
+function isAsciiLetterCode(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
+}
+
+/** A letter of any script (one code point, as a string). */
+function isAnyLetter(char: string): boolean {
+  const code = char.charCodeAt(0)
+  return code < 0x80 ? isAsciiLetterCode(code) : LETTER.test(char)
+}
+
 /** Inside a word that has a Latin letter (or is made only of look-alikes), look-alikes become Latin. */
 function mapLookAlikes(chars: string[]): void {
   let start = 0
   while (start < chars.length) {
-    if (!LETTER.test(chars[start])) {
-      chars[start] = chars[start].toLowerCase()
+    if (!isAnyLetter(chars[start])) {
+      const code = chars[start].charCodeAt(0)
+      chars[start] = code < 0x80 ? ASCII_LOWER[code] : chars[start].toLowerCase()
       start++
       continue
     }
@@ -76,14 +103,19 @@ function mapLookAlikes(chars: string[]): void {
     let end = start
     let latin = false
     let allConfusable = true
-    while (end < chars.length && LETTER.test(chars[end])) {
-      const lower = chars[end].toLowerCase()
-      if (ASCII_LETTER.test(lower)) latin = true
+    while (end < chars.length && isAnyLetter(chars[end])) {
+      if (chars[end].charCodeAt(0) < 0x80 || ASCII_LETTER.test(chars[end].toLowerCase())) latin = true
       else if (!(chars[end] in CONFUSABLES)) allConfusable = false
       end++
     }
 
     for (let k = start; k < end; k++) {
+      const code = chars[k].charCodeAt(0)
+      if (code < 0x80) {
+        chars[k] = ASCII_LOWER[code]
+        continue
+      }
+
       const mapped = (latin || allConfusable) && chars[k] in CONFUSABLES ? CONFUSABLES[chars[k]] : undefined
       chars[k] = mapped ?? fullwidth(chars[k]).toLowerCase()
     }
@@ -99,7 +131,16 @@ function fullwidth(char: string): string {
   return char
 }
 
-const isLetter = (char: string | undefined): boolean => char !== undefined && ASCII_LETTER.test(char)
+/** `a`–`z` (after folding a character may be two code units, as `i̇` from `İ`: any Latin letter in it counts). */
+function isLetter(char: string | undefined): boolean {
+  if (char === undefined) return false
+  if (char.length === 1) {
+    const code = char.charCodeAt(0)
+    return code >= 0x61 && code <= 0x7a
+  }
+
+  return ASCII_LETTER.test(char)
+}
 
 /** `i g n o r e` → `ignore`: three or more single letters, each followed by one separator. */
 function joinSpeltOut(chars: string[], map: number[]): {chars: string[]; map: number[]} {

@@ -26,16 +26,18 @@ export const NAME_RULES: readonly NameRule[] = [homoglyphName, typosquatName]
 
 const SEPARATOR = '\n\n'
 const PER_RULE = 3
+const SURFACES: readonly Surface[] = ['tool', 'prompt', 'resource', 'result']
+// The rules of each surface, chosen once at load rather than on every call.
+const TEXT_RULES_ON = new Map(SURFACES.map((surface) => [surface, TEXT_RULES.filter((rule) => rule.meta.surfaces.includes(surface))]))
+const NAME_RULES_ON = new Map(SURFACES.map((surface) => [surface, NAME_RULES.filter((rule) => rule.meta.surfaces.includes(surface))]))
 
 function textHits(text: string, surface: Surface, context: DetectContext, depth: number): Hit[] {
   const hits: Hit[] = []
   // Large texts are judged in overlapping pieces (bounded time per pattern); offsets are moved back.
   let base = 0
   for (const piece of text.length > WINDOW ? scanWindows(text) : [text]) {
-    const subject = subjectOf(piece, surface, context, depth)
-    subject.inner = (decoded) => textHits(decoded, surface, context, depth + 1)
-    for (const rule of TEXT_RULES) {
-      if (!rule.meta.surfaces.includes(surface)) continue
+    const subject = subjectOf(piece, surface, context, depth, (decoded) => textHits(decoded, surface, context, depth + 1))
+    for (const rule of TEXT_RULES_ON.get(surface)!) {
       for (const hit of rule.check(subject)) hits.push(base === 0 ? hit : {...hit, start: hit.start + base, end: hit.end + base})
     }
 
@@ -68,7 +70,7 @@ export function detectFields(fields: readonly Field[], surface: Surface, context
     seen.add(key)
     perRule.set(hit.rule, count + 1)
     const field = fields[index]
-    findings.push({...hit, field: field.path, start, end, excerpt: excerptOf(field.text.slice(start, end))})
+    findings.push({rule: hit.rule, technique: hit.technique, severity: hit.severity, message: hit.message, start, end, field: field.path, excerpt: excerptOf(field.text.slice(start, end))})
   }
 
   for (const hit of textHits(joined, surface, context, 0)) {
@@ -79,8 +81,7 @@ export function detectFields(fields: readonly Field[], surface: Surface, context
 
   for (const [index, field] of fields.entries()) {
     if (field.role !== 'name') continue
-    for (const rule of NAME_RULES) {
-      if (!rule.meta.surfaces.includes(surface)) continue
+    for (const rule of NAME_RULES_ON.get(surface)!) {
       for (const hit of rule.check(field.text, context)) add(hit, index, hit.start, hit.end)
     }
   }

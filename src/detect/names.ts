@@ -2,8 +2,12 @@ import {skeleton} from './catalogue/confusables.js'
 import {WELL_KNOWN_TOOLS} from './catalogue/well-known-tools.js'
 import type {DetectContext} from './rule.js'
 
+const SNAKE = /^[a-z0-9_]*$/
+
 /** `slack_post_message`, `slackPostMessage`, `slack-post-message` → `slack_post_message`. */
 export function normaliseName(name: string): string {
+  // Most names are already snake case: one test instead of three rewrites.
+  if (SNAKE.test(name)) return name
   return name
     .replaceAll(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -95,6 +99,47 @@ export function ownNames(context: DetectContext): ReadonlySet<string> {
   }
 
   return names
+}
+
+const byEndsMemo = new WeakMap<readonly ComparedName[], {first: Map<number, number[]>; last: Map<string, number[]>}>()
+
+/**
+ * Compared names that start with the same letter as `name` or end with its last three letters, in
+ * catalogue order: a misspelling keeps one of the two, so only these need an edit distance.
+ */
+export function sameEnds(context: DetectContext, name: string): ComparedName[] {
+  const compared = comparedNames(context)
+  let index = byEndsMemo.get(compared)
+  if (!index) {
+    index = {first: new Map(), last: new Map()}
+    for (const [i, {name: other}] of compared.entries()) {
+      push(index.first, other.charCodeAt(0), i)
+      push(index.last, other.slice(-3), i)
+    }
+
+    byEndsMemo.set(compared, index)
+  }
+
+  const a = index.first.get(name.charCodeAt(0)) ?? []
+  const b = name.length >= 3 ? (index.last.get(name.slice(-3)) ?? []) : []
+  // Both lists are in catalogue order: merge them, each name once.
+  const out: ComparedName[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j]
+    if (i < a.length && a[i] === next) i++
+    if (j < b.length && b[j] === next) j++
+    out.push(compared[next])
+  }
+
+  return out
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 const bySkeletonMemo = new WeakMap<readonly ComparedName[], Map<string, ComparedName[]>>()

@@ -48,8 +48,8 @@ export interface NameRule {
 export const ALL_SURFACES: readonly Surface[] = ['tool', 'prompt', 'resource', 'result']
 export const DEFINITIONS: readonly Surface[] = ['tool', 'prompt', 'resource']
 
-export function subjectOf(text: string, surface: Surface, context: DetectContext = {}, depth = 0): Subject {
-  return {text, folded: fold(text), surface, context, depth}
+export function subjectOf(text: string, surface: Surface, context: DetectContext = {}, depth = 0, inner?: (text: string) => Hit[]): Subject {
+  return {text, folded: fold(text), surface, context, depth, inner}
 }
 
 /**

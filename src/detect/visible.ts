@@ -11,8 +11,12 @@ export function makeVisible(text: string): string {
   return text.replaceAll(INVISIBLE, (char) => `<U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
 }
 
+// Printable ASCII with single spaces: already what an excerpt shows.
+const PLAIN = /^(?:[\x21-\x7e]| (?! ))*$/
+
 /** A span for a message: visible, white space runs shown by length, at most about 120 characters. */
 export function excerptOf(text: string): string {
+  if (PLAIN.test(text)) return text.length > 120 ? `${text.slice(0, 117)}...` : text
   const flat = makeVisible(text).replaceAll(/\s{4,}/g, (run) => `<${run.length} blank chars>`).replaceAll(/\s+/g, ' ')
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat
 }

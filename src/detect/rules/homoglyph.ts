@@ -33,8 +33,8 @@ export const homoglyphName: NameRule = {
     const hit = (message: string): Hit[] => [{rule: meta.id, technique: meta.technique, severity: meta.severity, message, start: 0, end: name.length}]
     const normal = normaliseName(name)
     const shape = skeleton(name)
-    const reads = latinise(name)
     if (NON_ASCII.test(name)) {
+      const reads = latinise(name)
       const scripts = scriptsOf(name)
       if (name.normalize('NFKC') !== name) return hit(`The name "${excerptOf(name)}" uses compatibility letters (fullwidth or styled) that look like "${reads}".`)
       if (scripts.length > 1) return hit(`The name "${excerptOf(name)}" mixes ${scripts.join(' and ')} letters, so it looks like "${reads}" but is not.`)

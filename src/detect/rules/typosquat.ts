@@ -1,5 +1,5 @@
 import type {Hit} from '../finding.js'
-import {comparedNames, editDistance, normaliseName} from '../names.js'
+import {editDistance, normaliseName, sameEnds} from '../names.js'
 import {DEFINITIONS, type DetectContext, type NameRule} from '../rule.js'
 import {WELL_KNOWN_TOOLS} from '../catalogue/well-known-tools.js'
 
@@ -32,11 +32,10 @@ export const typosquatName: NameRule = {
   check(name: string, context: DetectContext): Hit[] {
     const normal = normaliseName(name)
     if (normal.length < 4 || !misspelt(normal)) return []
-    for (const {name: other, whose} of comparedNames(context)) {
+    // A misspelling keeps the start or the end of the name it imitates: only those names are measured.
+    for (const {name: other, whose} of sameEnds(context, normal)) {
       const limit = other.length >= 12 ? 2 : other.length >= 5 ? 1 : 0
       if (limit === 0 || Math.abs(other.length - normal.length) > limit || other === normal) continue
-      // A misspelling keeps the start or the end of the name it imitates: a cheap test before the distance.
-      if (other.charCodeAt(0) !== normal.charCodeAt(0) && !other.endsWith(normal.slice(-3))) continue
       if (editDistance(normal, other, limit) <= limit && !variant(normal, other)) {
         return [{rule: meta.id, technique: meta.technique, severity: meta.severity, message: `The name "${name}" is a near-miss of "${other}", ${whose}: a typosquat would catch calls meant for it.`, start: 0, end: name.length}]
       }
