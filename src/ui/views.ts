@@ -15,6 +15,7 @@ export const VIEWS = {
   'policy-lint': async () => (await import('./policy-view.js')).LintView,
   pins: async () => (await import('./pins-view.js')).PinsView,
   report: async () => (await import('./report-view.js')).ReportView,
+  scan: async () => (await import('./scan-view.js')).ScanView,
   'traces-detail': async () => (await import('./traces-view.js')).RecordDetail,
   'traces-list': async () => (await import('./traces-view.js')).RecordList,
   'traces-tail': async () => (await import('./traces-view.js')).TailView,
