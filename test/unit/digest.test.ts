@@ -35,6 +35,17 @@ describe('canonicalJson', () => {
     )
   })
 
+  it('spells strings, keys and numbers byte for byte as JSON.stringify does (quotes, controls, lone surrogates)', () => {
+    const text = fc.oneof(fc.string({unit: 'binary'}), fc.string({unit: 'binary-ascii'}), fc.constantFrom('"', '\\', '\u0000', '\u001F', '\uD800', '\uDFFF', '\u2028', '\u007F'))
+    fc.assert(
+      fc.property(text, fc.oneof(fc.double(), fc.integer(), text), (key, member) => {
+        expect(canonicalJson(key)).toBe(JSON.stringify(key))
+        expect(canonicalJson({[key]: member})).toBe(JSON.stringify({[key]: member}))
+      }),
+      {numRuns: 2000},
+    )
+  })
+
   it('sorts keys at every depth by code unit, integer-like keys included, and leaves out undefined and function members', () => {
     expect(canonicalJson({b: 1, a: {d: [1, undefined, () => 1], c: undefined}, e: () => 1})).toBe('{"a":{"d":[1,null,null]},"b":1}')
     expect(canonicalJson({'': 0, '10': 1, '9': 2, a: 3})).toBe('{"":0,"10":1,"9":2,"a":3}')
