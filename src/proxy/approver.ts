@@ -37,16 +37,18 @@ export interface ApproverOptions {
 export class Approver {
   /** What the client said it can do in initialize. */
   private clientElicits = false
-  private clientName = 'client'
   /** Rounds being asked: close waits for them, so a cancelled one is marked and recorded before exit. */
   private readonly asking = new Set<Promise<ApprovalAnswer>>()
 
   constructor(private readonly options: ApproverOptions) {}
 
-  /** From the client's initialize: whether it can elicit, and the name its answers are recorded under. */
-  client(capabilities: Record<string, unknown> | undefined, name: unknown): void {
+  /**
+   * From the client's one initialize: whether it can elicit. Its clientInfo is not read: the person
+   * answering is recorded as the one at this agent's client (`elicitation:<agent>`), an identity the
+   * person set (`--agent`), never one the client declares.
+   */
+  client(capabilities: Record<string, unknown> | undefined): void {
     this.clientElicits = typeof capabilities?.elicitation === 'object' && capabilities.elicitation !== null
-    if (typeof name === 'string') this.clientName = name
   }
 
   /** Ask a person about one call; true when approved. `signal` ends the wait (cancelled). */
@@ -83,7 +85,7 @@ export class Approver {
 
   /** elicitation/create on the client, with the exact tool and arguments; cancel and timeout deny. */
   private askClient(question: ApprovalQuestion, signal: AbortSignal): Promise<ApprovalAnswer> {
-    const approver = `elicitation:${this.clientName}`
+    const approver = `elicitation:${this.options.agent}`
     const request = this.options.requestClient('elicitation/create', elicitation(question), question.requestId)
     return new Promise((resolve) => {
       const settle = (answer: ApprovalAnswer) => {

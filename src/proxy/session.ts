@@ -178,7 +178,7 @@ export class ProxySession {
 
         this.initializeSeen = true
         const params = request.params ?? {}
-        this.approver.client(params.capabilities as Record<string, unknown> | undefined, (params.clientInfo as {name?: unknown} | undefined)?.name)
+        this.approver.client(params.capabilities as Record<string, unknown> | undefined)
         this.forward(request)
         return
       }

@@ -129,8 +129,8 @@ policies:
   })
   afterAll(() => dir.cleanup())
 
-  const through = async (agent: string, command: string[]) => {
-    const {client, asked} = elicitingClient(agent)
+  const through = async (agent: string, command: string[], clientName = agent) => {
+    const {client, asked} = elicitingClient(clientName)
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [BIN, 'proxy', '--agent', agent, '--server', 'ev', '--policy', join(state, 'policy.yaml'), '--', ...command],
@@ -155,12 +155,15 @@ policies:
     await client.close()
   })
 
-  it('A4 a named interactive client is asked in the client, and the proxy\'s own question begins "agentgov: "', async () => {
+  it('A4 a named interactive client is asked in the client, the proxy\'s question begins "agentgov: ", and the answer is recorded under the agent, not its clientInfo', async () => {
     server = hostileServer(dir.path, {tools: [['echo', 'pay'].map((name) => ({name, inputSchema: {type: 'object'}}))]}, 'a4')
-    const {client, asked} = await through('claude-code', server.command)
+    const {client, asked} = await through('claude-code', server.command, 'alice (security team)')
     expect(text(await client.callTool({name: 'pay', arguments: {amount: 7}}))).toContain('"ran":"pay"')
     expect(asked).toHaveLength(1)
     expect(asked[0]).toMatch(/^agentgov: agent "claude-code" wants to call ev\.pay with \{"amount":7\}/)
+    const records = await eventually(() => approvalRecords(state), (all) => all.some((r) => r.agent === 'claude-code'), 5000)
+    expect(records.find((r) => r.agent === 'claude-code')).toMatchObject({approval: {outcome: 'approved', approver: 'elicitation:claude-code', channel: 'elicitation'}})
+    expect(JSON.stringify(records)).not.toContain('security team')
     await client.close()
   })
 

@@ -35,7 +35,7 @@ function approver(
       return {response, forget: () => forgotten++}
     },
   })
-  a.client(options.elicits ? {elicitation: {}} : {}, 'Claude Code')
+  a.client(options.elicits ? {elicitation: {}} : {})
   return {a, asked, cliQuestions, recorded, forgotten: () => forgotten}
 }
 
@@ -60,7 +60,7 @@ describe('the approver', () => {
     expect(asked[0]).toMatchObject({method: 'elicitation/create', related: 7})
     expect(asked[0].params.message).toBe('agentgov: agent "cursor" wants to call fs.write_file with {"path":"/tmp/x"}. Writes need a person.')
     expect(asked[0].params.requestedSchema).toEqual({type: 'object', properties: {approve: {type: 'boolean', title: 'Approve this call?', description: 'fs.write_file'}}, required: ['approve']})
-    expect(recorded[0].answer).toEqual({outcome: 'approved', approver: 'elicitation:Claude Code', channel: 'elicitation'})
+    expect(recorded[0].answer).toEqual({outcome: 'approved', approver: 'elicitation:cursor', channel: 'elicitation'})
   })
 
   for (const [why, options] of [
