@@ -17,7 +17,7 @@ export interface ApprovalQuestion {
 
 export interface ApprovalAnswer {
   outcome: ApprovalOutcome
-  /** Who or what answered: `user@host (cli)`, `elicitation:Claude Code`, `timeout`. */
+  /** Who or what answered: `user@host (cli)`, `elicitation:claude-code` (the person at that agent's client), `timeout`. */
   approver: string
   channel: 'cli' | 'elicitation'
 }

@@ -102,6 +102,8 @@ export const DEFAULT_SETTINGS: PolicySettings = Object.freeze({
   redactResults: true,
   recordArguments: 'digest',
   loop: Object.freeze({enabled: true, max: 3, windowSec: 10}),
+  // Fail closed: an agent not named here may be a bot that would answer its own approvals.
+  approveInClient: Object.freeze([]),
 }) as PolicySettings
 
 /**

@@ -147,7 +147,7 @@ export class CompiledPolicy {
   constructor(document: DocumentAst, warnings: Diagnostic[], options: CompileOptions = {}) {
     this.file = document.file
     this.document = document
-    this.settings = Object.freeze({...document.settings, loop: Object.freeze({...document.settings.loop})})
+    this.settings = Object.freeze({...document.settings, loop: Object.freeze({...document.settings.loop}), approveInClient: Object.freeze([...document.settings.approveInClient])})
     this.warnings = warnings
     this.useCache = options.cache !== false
     const platform = options.platform ?? process.platform

@@ -20,6 +20,7 @@ export {canonicalName, lookalikeKey} from './canonical.js'
 /** Only known methods pass, each with its stage. */
 export {CLIENT_METHODS, knownMethod, type KnownMethod, type MethodGate, passesKillSwitch, SERVER_METHODS} from './methods.js'
 export {resourceSubject} from './resource-uri.js'
+export {approvesInClient} from './approve-in-client.js'
 
 /** Where `policy init` writes and the proxy looks when no --policy is given: `<state dir>/policy.yaml`. */
 export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -22,6 +22,7 @@ import {
 } from './ast.js'
 import {canonicalName, hasInvisible, isPlain} from './canonical.js'
 import {parseDuration} from './duration.js'
+import {hasWildcard} from './glob.js'
 import {normalisePath, type PathOptions} from './paths.js'
 import {realLocation} from './real-location.js'
 import {closest} from './suggest.js'
@@ -40,7 +41,7 @@ export const AGENT_MESH_IGNORED = ['port', 'trace_file', 'mcp_servers', 'cli_too
 export const POLICY_KEYS = ['name', 'agent', 'rules', 'rate_limit', 'description']
 export const RULE_KEYS = ['id', 'tools', 'server', 'action', 'reason', 'when', 'condition', 'rate_limit', 'stages', 'description']
 const RATE_KEYS = ['max_per_minute', 'max_per_hour', 'max_total']
-export const SETTINGS_KEYS = ['approval_timeout', 'pinning', 'scanning', 'redact_results', 'record_arguments', 'loop_detection']
+export const SETTINGS_KEYS = ['approval_timeout', 'pinning', 'scanning', 'redact_results', 'record_arguments', 'loop_detection', 'approve_in_client']
 const LOOP_KEYS = ['enabled', 'max', 'window']
 const MESH_OPERATORS: Record<string, OpName | '!='> = {'<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte', '==': 'equals', '!=': '!='}
 
@@ -144,7 +145,7 @@ function keyName(pair: YamlPair): string | undefined {
 
 export function parsePolicy(text: string, file: string, options: ParseOptions): ParseResult {
   const reader = new Reader(file, text, options)
-  const document: DocumentAst = {file, format: 'agentgov', settings: {...DEFAULT_SETTINGS, loop: {...DEFAULT_SETTINGS.loop}}, policies: []}
+  const document: DocumentAst = {file, format: 'agentgov', settings: {...DEFAULT_SETTINGS, loop: {...DEFAULT_SETTINGS.loop}, approveInClient: []}, policies: []}
   if (reader.diagnostics.some((d) => d.severity === 'error')) return {document, diagnostics: reader.diagnostics}
   const root = reader.tree.root
   if (!root) {
@@ -640,8 +641,31 @@ function parseSettings(reader: Reader, node: Node | null, settings: PolicySettin
       case 'loop_detection':
         parseLoop(reader, value, settings)
         break
+      case 'approve_in_client':
+        settings.approveInClient = parseApproveInClient(reader, value)
+        break
     }
   }
+}
+
+/**
+ * The agents whose client shows an elicitation to a person (Claude Code, VS Code, Cursor do; a bot
+ * does not, and would answer its own approval). A wildcard may take in such a bot: warned.
+ */
+function parseApproveInClient(reader: Reader, node: Node | null): string[] {
+  const agents: string[] = []
+  for (const item of reader.list(node)) {
+    const raw = reader.string(item, 'an agent in approve_in_client')
+    const agent = raw === undefined ? undefined : canonicalPattern(reader, item, raw, 'agent pattern')
+    if (agent === undefined) continue
+    if (hasWildcard(agent)) {
+      reader.warn(item, 'approve-in-client-wildcard', `approve_in_client "${raw}" is a wildcard: every agent it matches, bots too, is asked to approve its own calls in its client; name each interactive client (claude-code, vscode, cursor)`)
+    }
+
+    agents.push(agent)
+  }
+
+  return agents
 }
 
 function parseLoop(reader: Reader, node: Node | null, settings: PolicySettings): void {

@@ -83,4 +83,9 @@ export interface PolicySettings {
   recordArguments: 'digest' | 'redacted'
   /** Loop detection: the same tool with the same arguments `max` times within `windowSec`. */
   loop: {enabled: boolean; max: number; windowSec: number}
+  /**
+   * Agents (canonical names or globs) whose client shows an elicitation to a person, so their
+   * approvals may be asked there; every other agent's go to `agentgov approvals`. Default none.
+   */
+  approveInClient: readonly string[]
 }

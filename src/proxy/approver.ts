@@ -1,4 +1,5 @@
 import type {ApprovalAnswer, ApprovalQuestion} from '../approvals/types.js'
+import {approvesInClient} from '../policy/approve-in-client.js'
 import type {Decision, PolicyCall} from '../policy/types.js'
 import type {JsonRpcId, JsonRpcResponse} from './jsonrpc.js'
 import type {PolicyPort} from './ports.js'
@@ -16,6 +17,11 @@ export interface ApproverOptions {
   server: string
   policy: Pick<PolicyPort, 'settings'>
   recorder: Pick<SessionRecorder, 'approval'>
+  /**
+   * How the client is connected. Over HTTP (`tcp`) the client is the agent's own code, never a
+   * person's screen: its approvals always go to the queue.
+   */
+  transport: 'pipe' | 'tcp'
   /** Ask a person through the state directory (`agentgov approvals`). */
   askCli(question: ApprovalQuestion, signal: AbortSignal): Promise<ApprovalAnswer>
   /** Send the client a request under a proxy-owned id, on the stream of `relatedRequestId`. */
@@ -23,22 +29,26 @@ export interface ApproverOptions {
 }
 
 /**
- * Human approval of a held call: in the client when it can ask its user (elicitation), otherwise
- * through `agentgov approvals`. Every round is recorded; a timeout or cancellation denies.
+ * Human approval of a held call. It goes to a person, never back to the agent that asked: in the
+ * client (elicitation) only when the client is on stdio, declared elicitation in its one initialize,
+ * and the policy names the agent in `approve_in_client` (its client shows elicitations to a person);
+ * otherwise through `agentgov approvals`. Every round is recorded; a timeout or cancellation denies.
  */
 export class Approver {
   /** What the client said it can do in initialize. */
   private clientElicits = false
-  private clientName = 'client'
   /** Rounds being asked: close waits for them, so a cancelled one is marked and recorded before exit. */
   private readonly asking = new Set<Promise<ApprovalAnswer>>()
 
   constructor(private readonly options: ApproverOptions) {}
 
-  /** From the client's initialize: whether it can elicit, and the name its answers are recorded under. */
-  client(capabilities: Record<string, unknown> | undefined, name: unknown): void {
+  /**
+   * From the client's one initialize: whether it can elicit. Its clientInfo is not read: the person
+   * answering is recorded as the one at this agent's client (`elicitation:<agent>`), an identity the
+   * person set (`--agent`), never one the client declares.
+   */
+  client(capabilities: Record<string, unknown> | undefined): void {
     this.clientElicits = typeof capabilities?.elicitation === 'object' && capabilities.elicitation !== null
-    if (typeof name === 'string') this.clientName = name
   }
 
   /** Ask a person about one call; true when approved. `signal` ends the wait (cancelled). */
@@ -55,11 +65,17 @@ export class Approver {
       timeoutMs: policy.settings().approvalTimeoutSec * 1000,
     }
     const started = Date.now()
-    const asked = this.clientElicits ? this.askClient(question, signal) : this.options.askCli(question, signal)
+    const asked = this.asksInClient() ? this.askClient(question, signal) : this.options.askCli(question, signal)
     this.asking.add(asked)
     const answer = await asked.finally(() => this.asking.delete(asked))
     recorder.approval(call.tool, decision.rule, answer, Date.now() - started, origin)
     return answer.outcome === 'approved'
+  }
+
+  /** Read at each approval, so a policy that stops naming the agent takes effect at once. */
+  private asksInClient(): boolean {
+    const {transport, policy, agent} = this.options
+    return this.clientElicits && transport === 'pipe' && approvesInClient(policy.settings(), agent)
   }
 
   /** Resolves once every round being asked has ended. */
@@ -69,7 +85,7 @@ export class Approver {
 
   /** elicitation/create on the client, with the exact tool and arguments; cancel and timeout deny. */
   private askClient(question: ApprovalQuestion, signal: AbortSignal): Promise<ApprovalAnswer> {
-    const approver = `elicitation:${this.clientName}`
+    const approver = `elicitation:${this.options.agent}`
     const request = this.options.requestClient('elicitation/create', elicitation(question), question.requestId)
     return new Promise((resolve) => {
       const settle = (answer: ApprovalAnswer) => {
@@ -90,14 +106,34 @@ export class Approver {
   }
 }
 
+/**
+ * How the proxy's own approval questions begin. A server's elicitation never begins so: it is shown
+ * under serverLabel (labelServerElicitation), so a server cannot pass for the proxy.
+ */
+export const OWN_ELICITATION_PREFIX = 'agentgov: '
+
 /** The question as an elicitation: the exact call in words, and one boolean to answer. */
 function elicitation(question: ApprovalQuestion): Record<string, unknown> {
   return {
-    message: `agentgov: agent "${question.agent}" wants to call ${question.server}.${question.tool} with ${JSON.stringify(question.args)}. ${question.reason}`,
+    message: `${OWN_ELICITATION_PREFIX}agent "${question.agent}" wants to call ${question.server}.${question.tool} with ${JSON.stringify(question.args)}. ${question.reason}`,
     requestedSchema: {
       type: 'object',
       properties: {approve: {type: 'boolean', title: 'Approve this call?', description: `${question.server}.${question.tool}`}},
       required: ['approve'],
     },
   }
+}
+
+/**
+ * A server's elicitation as the client shows it: its message begins with the server's name, in a
+ * form the proxy's own questions never take, so "agentgov: agent … wants to call …" from a server
+ * reads `[MCP server "fs" asks] agentgov: agent …` and cannot pass for the proxy's approval.
+ */
+export function labelServerElicitation(server: string, params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const message = typeof params?.message === 'string' ? params.message : ''
+  return {...params, message: `${serverLabel(server)} ${message}`}
+}
+
+export function serverLabel(server: string): string {
+  return `[MCP server ${JSON.stringify(server)} asks]`
 }

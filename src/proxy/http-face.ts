@@ -6,22 +6,32 @@ import {StreamableHTTPServerTransport} from '@modelcontextprotocol/sdk/server/st
 import type {JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
 
 import {type Decoded, decodeLine, decodeText, ErrorCode, errorResponse, type JsonRpcId, type JsonRpcMessage} from './jsonrpc.js'
-import {agentForToken, type TokenFile} from './tokens.js'
+import type {TokenWatch} from './tokens.js'
 import type {Transport} from './transport.js'
+
+/** A governed session as the face holds it: what it can do when the token it was opened with goes. */
+export interface OpenedSession {
+  /** Record the revocation and end the session (its server stops). */
+  revoke(detail: string): Promise<void>
+}
 
 export interface HttpFaceOptions {
   host: string
   port: number
-  tokens: TokenFile
-  /** Start a governed session for an authenticated agent on a new client transport. */
-  openSession(agent: string, client: Transport): Promise<void>
+  /** The token file, watched: the face closes it. */
+  tokens: Pick<TokenWatch, 'close' | 'holds' | 'identify' | 'onchange'>
+  /** Start a governed session (and its server) for an authenticated agent on a new client transport. */
+  openSession(agent: string, client: Transport): Promise<OpenedSession>
   maxBodyBytes?: number
   log(message: string): void
 }
 
 interface FaceSession {
   agent: string
+  /** The digest of the token the session was opened with: revoked, the session ends. */
+  sha256: string
   http: StreamableHTTPServerTransport
+  governed: OpenedSession
 }
 
 const LOOPBACK_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
@@ -29,7 +39,9 @@ const LOOPBACK_HOSTS = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
 /**
  * The proxy's streamable-HTTP face for agents that speak HTTP. No token, no session: each bearer
  * token names one agent, a session answers only to the agent that opened it, and every body passes
- * the same strict decoder as stdio before the SDK's HTTP machinery sees it.
+ * the same strict decoder as stdio before the SDK's HTTP machinery sees it. The token file is read
+ * again whenever it changes: a revoked token is refused at its next request and the sessions opened
+ * with it end. A server process starts only for an initialize the SDK has accepted.
  */
 export async function serveHttpFace(options: HttpFaceOptions): Promise<{server: Server; url: string; close(): Promise<void>}> {
   const sessions = new Map<string, FaceSession>()
@@ -40,6 +52,16 @@ export async function serveHttpFace(options: HttpFaceOptions): Promise<{server: 
       if (!res.headersSent) reply(res, 500, errorResponse(null, ErrorCode.internal, 'Internal error.'))
     })
   })
+  const revoked = (session: FaceSession, id: string) => {
+    sessions.delete(id)
+    options.log(`the token of agent ${session.agent} was revoked: its session ${id} ends`)
+    void session.governed.revoke(`the agent token of ${session.agent} was revoked`).catch((error: Error) => options.log(`could not end session ${id}: ${error.message}`))
+  }
+
+  options.tokens.onchange = () => {
+    for (const [id, session] of sessions) if (!options.tokens.holds(session.sha256)) revoked(session, id)
+  }
+
   // Slow clients cannot hold a connection open forever.
   server.headersTimeout = 10_000
   server.requestTimeout = 60_000
@@ -52,11 +74,13 @@ export async function serveHttpFace(options: HttpFaceOptions): Promise<{server: 
     if (origin && !LOOPBACK_HOSTS.test(new URL(origin, 'http://x').host)) return reply(res, 403, errorResponse(null, ErrorCode.invalidRequest, 'Forbidden origin.'))
 
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
-    const agent = agentForToken(options.tokens, bearer)
-    if (!agent) {
+    const holder = options.tokens.identify(bearer)
+    if (!holder) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="agentgov"')
       return reply(res, 401, errorResponse(null, ErrorCode.invalidRequest, 'Unauthorized: a valid agent token is required (Authorization: Bearer …).'))
     }
+
+    const {agent, sha256} = holder
 
     const sessionId = req.headers['mcp-session-id']
     let body: unknown
@@ -84,16 +108,28 @@ export async function serveHttpFace(options: HttpFaceOptions): Promise<{server: 
       return reply(res, 400, errorResponse(null, ErrorCode.invalidRequest, 'Bad request: no session id; start with initialize.'))
     }
 
-    const http = new StreamableHTTPServerTransport({
+    const http: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, {agent, http})
+      // Called once the SDK has accepted the initialize (Accept and Content-Type, one valid
+      // initialize request), before it passes the message on: only then does a server start, so a
+      // refused initialize leaves no process behind.
+      onsessioninitialized: async (id) => {
+        try {
+          const governed = await options.openSession(agent, new FaceTransport(http, () => sessions.delete(id)))
+          const session: FaceSession = {agent, sha256, http, governed}
+          sessions.set(id, session)
+          // Revoked while the server was starting: the sweep did not see this session yet.
+          if (!options.tokens.holds(sha256)) revoked(session, id)
+        } catch (error) {
+          // The SDK answers a transport closed here with "Session not found".
+          options.log(`could not start a session for agent ${agent}: ${(error as Error).message}`)
+          await http.close()
+        }
       },
       onsessionclosed: (id) => {
         sessions.delete(id)
       },
     })
-    await options.openSession(agent, new FaceTransport(http))
     await http.handleRequest(req, res, body)
   }
 
@@ -107,6 +143,7 @@ export async function serveHttpFace(options: HttpFaceOptions): Promise<{server: 
     server,
     url: `http://${host}:${address.port}/mcp`,
     async close() {
+      options.tokens.close()
       await Promise.allSettled([...sessions.values()].map((s) => s.http.close()))
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -120,12 +157,19 @@ class FaceTransport implements Transport {
   onclose?: (info: {code?: number | null}) => void
   onerror?: (error: Error) => void
 
-  constructor(private readonly http: StreamableHTTPServerTransport) {}
+  constructor(
+    private readonly http: StreamableHTTPServerTransport,
+    /** The session is gone however it ended: the face forgets it. */
+    private readonly ended: () => void,
+  ) {}
 
   async start(): Promise<void> {
     // The body was decoded strictly before the SDK parsed it; re-encoding gives the same message.
     this.http.onmessage = (message) => this.ondecoded?.(decodeText(JSON.stringify(message)))
-    this.http.onclose = () => this.onclose?.({code: 0})
+    this.http.onclose = () => {
+      this.ended()
+      this.onclose?.({code: 0})
+    }
     this.http.onerror = (error) => this.onerror?.(error)
     await this.http.start()
   }

@@ -115,16 +115,17 @@ async function serveUntilSignalled(
   shutdown: () => Promise<void>,
 ): Promise<number> {
   const {serveHttpFace} = await import('./http-face.js')
-  const {loadTokens} = await import('./tokens.js')
+  const {TokenWatch} = await import('./tokens.js')
   const listen = options.listen as {host: string; port: number}
   const face = await serveHttpFace({
     host: listen.host,
     port: listen.port,
-    tokens: loadTokens(options.tokensFile as string),
+    tokens: new TokenWatch(options.tokensFile as string, options.log),
     log: options.log,
     async openSession(agent, client) {
       const session = sessionFor(agent, client, await upstreamTransport(options), 'tcp')
       await session.start()
+      return session
     },
   })
   options.log(`listening on ${face.url}`)

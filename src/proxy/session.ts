@@ -3,7 +3,7 @@ import {knownMethod, passesKillSwitch} from '../policy/methods.js'
 import type {PolicyCall, Stage} from '../policy/types.js'
 import {RULE} from '../telemetry/record.js'
 import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
-import {Approver, type ClientRequest} from './approver.js'
+import {Approver, type ClientRequest, labelServerElicitation} from './approver.js'
 import {ToolCatalogue} from './catalogue.js'
 import {CHECKED_RESULTS, checkReturned, type Decider, decideToolCall, type GateDecision, preGate, type Returned, returnedStage} from './deciders.js'
 import {
@@ -84,7 +84,7 @@ export class ProxySession {
     this.recorder = new SessionRecorder({agent, server, telemetry, policy, transport, log})
     const recorder = this.recorder
     this.catalogue = new ToolCatalogue({agent, server, policy, pins, recorder, log, listTools: (cursor) => this.askUpstream('tools/list', cursor ? {cursor} : {})})
-    this.approver = new Approver({agent, server, policy, recorder, askCli, requestClient: (method, params, related) => this.requestClient(method, params, related)})
+    this.approver = new Approver({agent, server, policy, recorder, askCli, transport, requestClient: (method, params, related) => this.requestClient(method, params, related)})
     this.deciders = preGate({policy, catalogue: this.catalogue, storeFailing: () => recorder.storeFailing()})
   }
 
@@ -178,7 +178,7 @@ export class ProxySession {
 
         this.initializeSeen = true
         const params = request.params ?? {}
-        this.approver.client(params.capabilities as Record<string, unknown> | undefined, (params.clientInfo as {name?: unknown} | undefined)?.name)
+        this.approver.client(params.capabilities as Record<string, unknown> | undefined)
         this.forward(request)
         return
       }
@@ -378,7 +378,8 @@ export class ProxySession {
         const id = this.nextClientId++
         this.clientPending.set(idKey(id), {serverId: decoded.message.id})
         this.recorder.trust({kind: 'server-request', name: decoded.message.method}, true)
-        this.options.client.send({...decoded.message, id})
+        const params = decoded.message.method === 'elicitation/create' ? labelServerElicitation(this.options.server, decoded.message.params) : decoded.message.params
+        this.options.client.send({...decoded.message, id, params})
         return
       }
 
@@ -469,6 +470,12 @@ export class ProxySession {
 
   private toClient(message: JsonRpcMessage): void {
     if (!this.closed) this.options.client.send(message)
+  }
+
+  /** The agent's token was revoked: recorded, then the session ends as if the client had left. */
+  async revoke(detail: string): Promise<void> {
+    this.recorder.refused('client', 'token-revoked', detail)
+    await this.close(null, detail)
   }
 
   /** When the server goes, every request still waiting gets an error; when the client goes, the server is stopped. */

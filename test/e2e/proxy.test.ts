@@ -16,9 +16,9 @@ import {runCli, runInTerminal, tempDir} from '../helpers/tree.js'
 const APPROVAL_TIMEOUT_S = 10
 
 /** The policy under test: a secret folder, reads allowed, writes behind a person, moves denied, the rest hidden. */
-function policyFor(root: string, extra = ''): string {
+function policyFor(root: string, extra = '', approveInClient?: string[]): string {
   const neverMove = '      - id: never-move\n        tools: ["fs.move_file"]\n        action: deny\n        reason: Agents may not move files.\n'
-  return filesystemPolicy(root, {approvalTimeout: `${APPROVAL_TIMEOUT_S}s`, pinning: 'block', reads: ['fs.get_file_info', 'fs.directory_tree'], moreRules: neverMove}) + extra
+  return filesystemPolicy(root, {approvalTimeout: `${APPROVAL_TIMEOUT_S}s`, pinning: 'block', reads: ['fs.get_file_info', 'fs.directory_tree'], moreRules: neverMove, approveInClient}) + extra
 }
 
 const text = (result: unknown) => ((result as {content: Array<{text?: string}>}).content ?? []).map((c) => c.text ?? '').join('')
@@ -134,7 +134,8 @@ describe('approval through the client (elicitation), pins, kill switch and hot r
   afterAll(() => dir.cleanup())
 
   it('asks a client that declared elicitation, with the exact tool and arguments', async () => {
-    const connected = await connectThroughProxy({stateDir: state, policy: policyFor(root), server: 'filesystem', serverName: 'fs', serverArgs: [root], elicitation: true})
+    // The policy names the agent: its client shows elicitations to a person.
+    const connected = await connectThroughProxy({stateDir: state, policy: policyFor(root, '', ['test-agent']), server: 'filesystem', serverName: 'fs', serverArgs: [root], elicitation: true})
     const asked: string[] = []
     connected.client.setRequestHandler(ElicitRequestSchema, async (request) => {
       asked.push(request.params.message)

@@ -5,13 +5,13 @@
  */
 export function filesystemPolicy(
   root: string,
-  options: {approvalTimeout?: string; pinning?: 'block' | 'off' | 'warn'; reads?: string[]; moreRules?: string} = {},
+  options: {approvalTimeout?: string; pinning?: 'block' | 'off' | 'warn'; reads?: string[]; moreRules?: string; approveInClient?: string[]} = {},
 ): string {
   const reads = ['fs.read_*', 'fs.list_*', ...(options.reads ?? [])].map((t) => JSON.stringify(t)).join(', ')
   return `version: 1
 settings:
   approval_timeout: ${options.approvalTimeout ?? '1s'}
-${options.pinning ? `  pinning: ${options.pinning}\n` : ''}policies:
+${options.pinning ? `  pinning: ${options.pinning}\n` : ''}${options.approveInClient ? `  approve_in_client: ${JSON.stringify(options.approveInClient)}\n` : ''}policies:
   - name: filesystem
     agent: "*"
     rules:

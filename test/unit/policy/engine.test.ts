@@ -1,9 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
 
+import {approvesInClient} from '../../../src/policy/approve-in-client.js'
 import {PolicyError} from '../../../src/policy/compile.js'
 import {evaluate, isToolVisible} from '../../../src/policy/evaluate.js'
 import {PolicyHolder} from '../../../src/policy/holder.js'
+import {lintText} from '../../../src/policy/lint.js'
 import {argsKey} from '../../../src/policy/keys.js'
 import {emptySnapshot, PolicyStateStore} from '../../../src/policy/state.js'
 import type {Grant} from '../../../src/policy/types.js'
@@ -494,7 +496,41 @@ describe('compile errors and settings', () => {
 policies:
   - {name: p, agent: "*", rules: [{tools: ["*"], action: deny}]}
 `)
-    expect(p.settings).toEqual({approvalTimeoutSec: 120, pinning: 'warn', scanning: 'block', redactResults: false, recordArguments: 'redacted', loop: {enabled: true, max: 4, windowSec: 60}})
+    expect(p.settings).toEqual({approvalTimeoutSec: 120, pinning: 'warn', scanning: 'block', redactResults: false, recordArguments: 'redacted', loop: {enabled: true, max: 4, windowSec: 60}, approveInClient: []})
+  })
+})
+
+describe('approve_in_client: whose client may be asked to approve', () => {
+  const head = 'policies:\n  - {name: p, agent: "*", rules: [{tools: ["*"], action: deny}]}\n'
+  it('names no agent by default: every approval goes to agentgov approvals', () => {
+    const p = compile(head)
+    expect(p.settings.approveInClient).toEqual([])
+    expect(approvesInClient(p.settings, 'claude-code')).toBe(false)
+  })
+
+  it('takes agent ids and globs in canonical form, matched like `agent:`', () => {
+    const p = compile(`settings:\n  approve_in_client: [Claude-Code, "vscode*"]\n${head}`)
+    expect(p.settings.approveInClient).toEqual(['claude-code', 'vscode*'])
+    expect(approvesInClient(p.settings, 'CLAUDE-CODE')).toBe(true)
+    expect(approvesInClient(p.settings, 'ｃｌａｕｄｅ-code')).toBe(true)
+    expect(approvesInClient(p.settings, 'vscode-insiders')).toBe(true)
+    expect(approvesInClient(p.settings, 'release-bot')).toBe(false)
+    expect(approvesInClient(p.settings, 'claude-code\u200b')).toBe(false)
+    expect(compile(`settings: {approve_in_client: cursor}\n${head}`).settings.approveInClient).toEqual(['cursor'])
+  })
+
+  it('refuses what is not a list of names, and a name with invisible characters', () => {
+    expect(() => compile(`settings: {approve_in_client: [{a: 1}]}\n${head}`)).toThrow(/an agent in approve_in_client must be a non-empty string/)
+    expect(() => compile(`settings: {approve_in_client: ["curs\u200bor"]}\n${head}`)).toThrow(/invisible/)
+    expect(() => compile(`settings: {aprove_in_client: [cursor]}\n${head}`)).toThrow(/did you mean "approve_in_client"/)
+  })
+
+  it('lint warns about a wildcard, which takes in bots that would approve their own calls', () => {
+    const result = lintText(`settings:\n  approve_in_client: [cursor, "*"]\n${head}`, 'p.yaml', {home: '/home/u', caseInsensitive: false})
+    expect(result.errors).toEqual([])
+    expect(result.warnings).toMatchObject([{code: 'approve-in-client-wildcard', line: 2}])
+    expect(result.warnings[0].message).toMatch(/bots too/)
+    expect(lintText(`settings:\n  approve_in_client: [cursor]\n${head}`, 'p.yaml', {home: '/home/u', caseInsensitive: false}).warnings).toEqual([])
   })
 })
 
