@@ -1,4 +1,5 @@
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
 
 import type {Transport} from '@modelcontextprotocol/sdk/shared/transport.js'
 import type {JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
@@ -36,7 +37,9 @@ export class ServerProcess implements Transport {
       this.child.once('error', (error) => {
         this.exited = true
         LIVE.delete(this)
-        resolve(`it could not be started: ${redactText(error.message)}`)
+        // spawn says ENOENT of the command when it is the working directory that is missing.
+        const cwdMissing = options.cwd !== undefined && !existsSync(options.cwd)
+        resolve(cwdMissing ? `it could not be started: its working directory ${options.cwd} does not exist` : `it could not be started: ${redactText(error.message)}`)
       })
       this.child.once('exit', (code, signal) => {
         this.exited = true

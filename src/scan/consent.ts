@@ -13,7 +13,7 @@ export async function consent(targets: readonly ScanTarget[], yes: boolean): Pro
   const remote = targets.filter((t) => !('skip' in t.launch) && t.launch.transport !== 'stdio')
   if (started.length + remote.length === 0) return true
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new AgentgovError(`agentgov scan starts ${started.length} MCP server(s) and connects to ${remote.length} remote one(s) as your clients would, and needs your consent: pass --yes.`, {
+    throw new AgentgovError(`This scan starts ${started.length} MCP server(s) and connects to ${remote.length} remote one(s) as your clients would, and needs your consent: pass --yes.`, {
       exit: ExitCode.usage,
       hint: 'Run it in a terminal to be asked, or pass --yes (in CI, for example).',
     })

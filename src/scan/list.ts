@@ -159,13 +159,26 @@ async function legacyListing(client: Client, ended: Promise<string>): Promise<Li
   return listing
 }
 
-/** Every page of one list, following `nextCursor` (a repeated cursor or too many pages ends it with an error). */
+const METHOD_NOT_FOUND = -32_601
+
+/**
+ * Every page of one list, following `nextCursor` (a repeated cursor or too many pages ends it with
+ * an error). A server that announces resources but has no `resources/templates/list` (common)
+ * answers it -32601: that list is empty, not the whole server a failure.
+ */
 async function allPages(key: string, page: (cursor: string | undefined) => Promise<Json>): Promise<Json[]> {
   const items: Json[] = []
   const seen = new Set<string>()
   let cursor: string | undefined
   for (let n = 0; n < MAX_PAGES; n++) {
-    const result = await page(cursor)
+    let result: Json
+    try {
+      result = await page(cursor)
+    } catch (error) {
+      if (cursor === undefined && errorCode(error) === METHOD_NOT_FOUND) return items
+      throw error
+    }
+
     const found = result[key]
     if (Array.isArray(found)) for (const item of found) if (isJson(item)) items.push(item)
     const nextCursor = result.nextCursor
@@ -176,6 +189,12 @@ async function allPages(key: string, page: (cursor: string | undefined) => Promi
   }
 
   throw new Error(`its ${key} list has more than ${MAX_PAGES} pages`)
+}
+
+/** The JSON-RPC code of an error answer, from either client (the SDK's McpError or the raw RpcError). */
+function errorCode(error: unknown): number | undefined {
+  const code = (error as {code?: unknown} | undefined)?.code
+  return typeof code === 'number' ? code : undefined
 }
 
 function pickInfo(info: Json): {name?: string; version?: string} {

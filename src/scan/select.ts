@@ -1,9 +1,11 @@
+import {dirname} from 'node:path'
+
 import type {ClientAdapter, ConfigLocation, ServerEntry} from '../clients/types.js'
 import {parseGovernedLaunch} from '../clients/governed.js'
 import {scanMachine} from '../discovery/machine.js'
 import {readConfigFile} from '../discovery/read-config.js'
 import type {Host} from '../host.js'
-import {checkClients, selectTargets} from '../wrap/targets.js'
+import {checkClients, globTail, selectTargets} from '../wrap/targets.js'
 import type {Launch, ServerUse} from './types.js'
 
 /** One server to scan and every client entry that reaches it. */
@@ -43,7 +45,7 @@ export async function selectServers(host: Host, selection: Selection): Promise<S
   for (const read of reads) {
     for (const entry of read.servers) {
       if (!entry.enabled) continue
-      const {name, launch, wrapped} = launchOf(entry, host)
+      const {name, launch, wrapped} = launchOf(entry, host, read.location.scope === 'project' ? projectRoot(read.adapter, read.location.path) : undefined)
       if (selection.servers.length > 0 && !selection.servers.includes(name) && !selection.servers.includes(entry.name)) continue
       const key = JSON.stringify([name, launch])
       const target = byKey.get(key) ?? {name, launch, uses: []}
@@ -61,7 +63,7 @@ export async function selectServers(host: Host, selection: Selection): Promise<S
  * (the command after `--`, or the proxy's `--upstream-url` and `--header`s), under the name the
  * proxy pins it by.
  */
-export function launchOf(entry: ServerEntry, host: Pick<Host, 'home'>): {name: string; launch: ScanTarget['launch']; wrapped: boolean} {
+export function launchOf(entry: ServerEntry, host: Pick<Host, 'home'>, project?: string): {name: string; launch: ScanTarget['launch']; wrapped: boolean} {
   const governed = parseGovernedLaunch(entry.command, entry.args)
   const name = governed?.server ?? entry.name
   if (governed?.upstreamUrl) {
@@ -71,10 +73,10 @@ export function launchOf(entry: ServerEntry, host: Pick<Host, 'home'>): {name: s
 
   if (governed) {
     if (governed.inner.length === 0) return {name, wrapped: true, launch: {skip: 'the wrapped entry names no server command after --'}}
-    return {name, wrapped: true, launch: stdio(entry, governed.inner[0], governed.inner.slice(1), host)}
+    return {name, wrapped: true, launch: stdio(entry, governed.inner[0], governed.inner.slice(1), host, project)}
   }
 
-  if (entry.transport === 'stdio' && entry.command) return {name, wrapped: false, launch: stdio(entry, entry.command, entry.args ?? [], host)}
+  if (entry.transport === 'stdio' && entry.command) return {name, wrapped: false, launch: stdio(entry, entry.command, entry.args ?? [], host, project)}
   if ((entry.transport === 'http' || entry.transport === 'sse') && entry.url) {
     return {name, wrapped: false, launch: {transport: entry.transport, url: entry.url, headers: {...entry.headers}}}
   }
@@ -82,9 +84,23 @@ export function launchOf(entry: ServerEntry, host: Pick<Host, 'home'>): {name: s
   return {name, wrapped: false, launch: {skip: entry.transport === 'ws' ? 'WebSocket servers are not scanned' : 'the entry names no command or URL'}}
 }
 
-/** Clients start a server in the project it belongs to, or their own folder; the scan uses the entry's cwd, its project, or the home. */
-function stdio(entry: ServerEntry, command: string, args: string[], host: Pick<Host, 'home'>): Launch {
-  return {transport: 'stdio', command, args, cwd: entry.cwd ?? entry.project ?? host.home, env: {...entry.env}}
+/**
+ * Clients start a server in the project it belongs to, or their own folder; the scan uses the
+ * entry's cwd, its project (Claude Code's local scope, or the repository a project file sits in),
+ * or the home.
+ */
+function stdio(entry: ServerEntry, command: string, args: string[], host: Pick<Host, 'home'>, project: string | undefined): Launch {
+  return {transport: 'stdio', command, args, cwd: entry.cwd ?? entry.project ?? project ?? host.home, env: {...entry.env}}
+}
+
+/** The repository a project config file belongs to: its path without the client's project-file tail (`.cursor/mcp.json`). */
+function projectRoot(adapter: ClientAdapter, file: string): string | undefined {
+  const posix = file.replaceAll('\\', '/')
+  const config = adapter.projectConfigs.find((p) => globTail(p.path).test(posix))
+  if (!config) return undefined
+  let root = file
+  for (let n = config.path.split('/').length; n > 0; n--) root = dirname(root)
+  return root
 }
 
 function optionValues(rest: readonly string[], flag: string): string[] {

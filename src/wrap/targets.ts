@@ -124,7 +124,8 @@ function projectReaders(file: string): Target['readers'] {
   })
 }
 
-function globTail(pattern: string): RegExp {
+/** A project config's pattern as a regex over the tail of a posix path. */
+export function globTail(pattern: string): RegExp {
   const body = pattern
     .split('/')
     .map((part) => part.replaceAll(/[.+^${}()|[\]\\]/g, String.raw`\$&`).replaceAll('*', '[^/]*'))

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global AbortController, Headers, Request */
 // A real MCP server built on the 2.x SDK (@modelcontextprotocol/server) that truly speaks the
 // modern era (2026-07-28) through the SDK's serving entries, for tests that must meet one.
 //
@@ -31,6 +30,8 @@ import {
   PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/server'
 import {serveStdio, StdioServerTransport} from '@modelcontextprotocol/server/stdio'
+
+import {serveFetch} from './serve-fetch.mjs'
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`)
@@ -119,22 +120,3 @@ if (transport === 'stdio') {
   throw new Error(`--transport ${transport} is not stdio or http`)
 }
 
-/** node:http in front of the SDK's web-standard handler (what @modelcontextprotocol/node's toNodeHandler does). */
-async function serveFetch(handler, req, res) {
-  const chunks = []
-  for await (const chunk of req) chunks.push(chunk)
-  const aborted = new AbortController()
-  res.on('close', () => aborted.abort())
-  const headers = new Headers()
-  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value)
-  const body = chunks.length > 0 && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined
-  const response = await handler.fetch(new Request(`http://${req.headers.host}${req.url}`, {method: req.method, headers, body, signal: aborted.signal}))
-  res.writeHead(response.status, Object.fromEntries(response.headers))
-  if (!response.body) return res.end()
-  try {
-    for await (const chunk of response.body) res.write(chunk)
-  } catch {
-    // The client went away mid-stream; nothing left to tell it.
-  }
-  res.end()
-}
