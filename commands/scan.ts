@@ -83,7 +83,7 @@ export default class Scan extends BaseCommand<typeof Scan> {
 
     if (this.jsonEnabled()) return report
     if (this.flags.sarif) {
-      process.stdout.write(JSON.stringify((await import('../src/scan/sarif.js')).scanSarif(report), null, 2) + '\n')
+      process.stdout.write(JSON.stringify((await import('../src/scan/sarif.js')).scanSarif(report, process.cwd()), null, 2) + '\n')
       return undefined
     }
 

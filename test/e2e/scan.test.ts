@@ -1,6 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
@@ -9,6 +8,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ScanFinding, ScannedServer, ScanReport} from '../../src/scan/types.js'
 import {hostileServer} from '../helpers/hostile.js'
+import {freePort, startUntil} from '../helpers/listen.js'
 import {SERVERS, writePolicy} from '../helpers/mcp.js'
 import {expectValidSarif} from '../helpers/sarif.js'
 import {BIN, eventually, runCli, tempDir, writeTree} from '../helpers/tree.js'
@@ -67,32 +67,6 @@ function pidsIn(file: string): number[] {
   return [pids.server, pids.grandchild]
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-/** Start a process and wait until its stderr matches `ready`. */
-async function startUntil(args: string[], env: Record<string, string>, ready: RegExp): Promise<{child: ChildProcess; match: RegExpExecArray}> {
-  const child = spawn(NODE, args, {env: {PATH: process.env.PATH ?? '', ...env}, stdio: ['ignore', 'ignore', 'pipe']})
-  let stderr = ''
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${stderr}`)), 20_000)
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const found = ready.exec(stderr)
-      if (found) {
-        clearTimeout(timer)
-        resolve(found)
-      }
-    })
-  })
-  return {child, match}
-}
-
 const stdioEntry = (args: string[], env?: Record<string, string>) => ({command: NODE, args, ...(env && {env})})
 
 async function scan(args: string[], env: Record<string, string>): Promise<{code: number; report: ScanReport; stderr: string}> {
@@ -146,8 +120,8 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
       ],
     })
     const port = await freePort()
-    const everythingHttp = await startUntil([SERVERS.everything, 'streamableHttp'], {PORT: String(port)}, /listening on port/)
-    const mailHttp = await startUntil([SCAN_SERVER, join(dir.path, 'mail.json'), '--era', 'modern', '--transport', 'http'], {}, /listening on (http:\S+)/)
+    const everythingHttp = await startUntil(NODE, [SERVERS.everything, 'streamableHttp'], {PORT: String(port)}, /listening on port/)
+    const mailHttp = await startUntil(NODE, [SCAN_SERVER, join(dir.path, 'mail.json'), '--era', 'modern', '--transport', 'http'], {}, /listening on (http:\S+)/)
     background.push(everythingHttp.child, mailHttp.child)
     writeTree(project, {
       '.mcp.json': {
@@ -306,18 +280,23 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
   })
 
   it('prints valid SARIF with a result per finding, each at the config file that names the server', async () => {
-    const result = await runCli(['scan', claude, '--server', 'mail', '--server', 'fs', '--yes', '--sarif'], env)
+    const result = await runCli(['scan', claude, '--server', 'mail', '--server', 'fs', '--yes', '--sarif'], env, project)
     expect(result.code, result.stderr).toBe(0)
-    const log = JSON.parse(result.stdout) as {runs: Array<{tool: {driver: {rules: Array<{id: string}>}}; results: Array<{ruleId: string; locations: Array<{physicalLocation: {artifactLocation: {uri: string}}}>; partialFingerprints: Record<string, string>}>}>}
+    const log = JSON.parse(result.stdout) as {
+      runs: Array<{tool: {driver: {rules: Array<{id: string}>}}; results: Array<{ruleId: string; locations: Array<{physicalLocation: {artifactLocation: {uri: string; uriBaseId?: string}}}>; partialFingerprints: Record<string, string>}>}>
+    }
     expectValidSarif(log)
     const [run] = log.runs
     const ids = run.tool.driver.rules.map((r) => r.id)
     expect(ids).toEqual(expect.arrayContaining(['toxic-flow', 'rug-pull', 'tool-name-shadowing']))
-    expect(run.results.length).toBeGreaterThan(2)
-    expect(run.results.map((r) => r.ruleId)).toContain('toxic-flow')
+    // Every finding of the JSON report is a result (the same scan, as SARIF).
+    const json = await scan([claude, '--server', 'mail', '--server', 'fs'], env)
+    expect(run.results.map((r) => r.ruleId.split('/')[0]).sort()).toEqual(json.report.findings.map((f) => (f.kind === 'toxic-flow' ? 'toxic-flow' : f.rule)).sort())
+    expect(run.results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['toxic-flow', 'model-tag']))
     for (const r of run.results) {
       expect(ids).toContain(r.ruleId)
-      expect(r.locations[0].physicalLocation.artifactLocation.uri).toMatch(/\.mcp\.json$/)
+      // Relative to the directory scan ran in, as code scanning reads it from a checkout.
+      expect(r.locations[0].physicalLocation.artifactLocation).toEqual({uri: '.mcp.json', uriBaseId: 'SRCROOT'})
     }
 
     // One fingerprint per problem: two results of one rule on one file differ by what they are about.

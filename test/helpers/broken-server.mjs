@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global setInterval */
 // A stdio MCP server that goes wrong the ways real ones do, for `agentgov scan` to survive:
 //
 //   node broken-server.mjs hang|crash PIDS_FILE
@@ -10,6 +11,7 @@
 //        for its tools, writes a reason to stderr and exits 3.
 import {spawn} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
+import {createInterface} from 'node:readline'
 
 const [mode, pidsFile] = process.argv.slice(2)
 const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {stdio: 'ignore'})
@@ -20,20 +22,12 @@ if (mode === 'hang') {
   setInterval(() => {}, 1000)
 } else {
   const send = (message) => process.stdout.write(JSON.stringify({jsonrpc: '2.0', ...message}) + '\n')
-  let buffer = ''
-  process.stdin.setEncoding('utf8')
-  process.stdin.on('data', (chunk) => {
-    buffer += chunk
-    let newline = buffer.indexOf('\n')
-    while (newline !== -1) {
-      const message = JSON.parse(buffer.slice(0, newline))
-      buffer = buffer.slice(newline + 1)
-      newline = buffer.indexOf('\n')
-      if (message.method === 'initialize') send({id: message.id, result: {protocolVersion: '2025-06-18', capabilities: {tools: {}}, serverInfo: {name: 'broken', version: '1'}}})
-      else if (message.method === 'tools/list') {
-        process.stderr.write('broken-server: out of memory while listing tools\n')
-        process.exit(3)
-      } else if (message.id !== undefined) send({id: message.id, error: {code: -32_601, message: `Method not found: ${message.method}`}})
-    }
+  createInterface({input: process.stdin}).on('line', (line) => {
+    const message = JSON.parse(line)
+    if (message.method === 'initialize') send({id: message.id, result: {protocolVersion: '2025-06-18', capabilities: {tools: {}}, serverInfo: {name: 'broken', version: '1'}}})
+    else if (message.method === 'tools/list') {
+      process.stderr.write('broken-server: out of memory while listing tools\n')
+      process.exit(3)
+    } else if (message.id !== undefined) send({id: message.id, error: {code: -32_601, message: `Method not found: ${message.method}`}})
   })
 }
