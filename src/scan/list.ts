@@ -6,7 +6,7 @@ import {ResultSchema} from '@modelcontextprotocol/sdk/types.js'
 
 import {VERSION} from '../version.js'
 import {ServerProcess} from './child.js'
-import {httpRpc, isJson, type Json, type Rpc, RpcError, stdioRpc} from './rpc.js'
+import {HttpError, httpRpc, isJson, type Json, type Rpc, RpcError, stdioRpc} from './rpc.js'
 import type {Launch} from './types.js'
 
 export const MODERN = '2026-07-28'
@@ -114,6 +114,7 @@ async function probe(rpc: Rpc): Promise<Json | undefined> {
     }
 
     if (error instanceof RpcError) return undefined
+    if (error instanceof HttpError && error.refused) throw new Error(`it refused the scan: ${error.message} (check the headers its config gives it)`)
     // A process that died while probed: the legacy attempt would fail the same way, with less said.
     if (error instanceof Error && error.message.startsWith('the server ended')) throw error
     return undefined

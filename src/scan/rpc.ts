@@ -75,10 +75,25 @@ export function httpRpc(url: string, headers: Record<string, string>, version: s
       const text = await response.text()
       const answer = parseBody(text)
       const error = answer?.error as {code?: unknown; message?: unknown; data?: unknown} | undefined
-      if (error) throw new RpcError(Number(error.code), String(error.message ?? 'error'), error.data)
-      if (!response.ok || !answer) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim())
+      if (isJson(error) && typeof error.code === 'number') throw new RpcError(error.code, String(error.message ?? 'error'), error.data)
+      if (!response.ok || !answer) throw new HttpError(response.status, response.statusText)
       return isJson(answer.result) ? answer.result : {}
     },
+  }
+}
+
+/** An HTTP answer that is no JSON-RPC answer (a 401 from an auth layer, a 404 page). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    statusText: string,
+  ) {
+    super(`HTTP ${status} ${statusText}`.trim())
+  }
+
+  /** The server (or what stands before it) refused who the scan is: trying the other era will not help. */
+  get refused(): boolean {
+    return this.status === 401 || this.status === 403
   }
 }
 

@@ -1,5 +1,6 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer as createHttpServer} from 'node:http'
 import {join} from 'node:path'
 
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
@@ -16,6 +17,7 @@ import {BIN, eventually, runCli, tempDir, writeTree} from '../helpers/tree.js'
 const SCAN_SERVER = join(import.meta.dirname, '..', 'helpers', 'scan-server.mjs')
 const BROKEN_SERVER = join(import.meta.dirname, '..', 'helpers', 'broken-server.mjs')
 const NODE = process.execPath
+const TOKEN = 'scan-e2e-token-7f3a9c'
 
 /** The mail server: two honest tools that make half a toxic flow, and one poisoned tool. */
 const MAIL = {
@@ -102,6 +104,7 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
   const hangPids = join(dir.path, 'hang.json')
   const crashPids = join(dir.path, 'crash.json')
   const background: ChildProcess[] = []
+  const stuck = createHttpServer(() => {})
   let report: ScanReport
   let code: number
 
@@ -121,8 +124,10 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
     })
     const port = await freePort()
     const everythingHttp = await startUntil(NODE, [SERVERS.everything, 'streamableHttp'], {PORT: String(port)}, /listening on port/)
-    const mailHttp = await startUntil(NODE, [SCAN_SERVER, join(dir.path, 'mail.json'), '--era', 'modern', '--transport', 'http'], {}, /listening on (http:\S+)/)
+    const mailHttp = await startUntil(NODE, [SCAN_SERVER, join(dir.path, 'mail.json'), '--era', 'modern', '--transport', 'http'], {SCAN_SERVER_TOKEN: TOKEN}, /listening on (http:\S+)/)
     background.push(everythingHttp.child, mailHttp.child)
+    // A remote server that takes the connection and never answers.
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve))
     writeTree(project, {
       '.mcp.json': {
         mcpServers: {
@@ -140,7 +145,9 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
         mcpServers: {
           everything: stdioEntry([SERVERS.everything, 'stdio']),
           'everything-http': {url: `http://127.0.0.1:${port}/mcp`, headers: {Authorization: 'Bearer sk-live-abcdefghijklmnopqrstuvwx'}},
-          'mail-http': {url: mailHttp.match[1]},
+          'mail-http': {url: mailHttp.match[1], headers: {Authorization: `Bearer ${TOKEN}`}},
+          'mail-http-no-token': {url: mailHttp.match[1]},
+          'stuck-http': {url: `http://127.0.0.1:${(stuck.address() as {port: number}).port}/mcp`},
         },
       },
     })
@@ -149,13 +156,15 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
   })
   afterAll(() => {
     for (const child of background) child.kill()
+    stuck.closeAllConnections()
+    stuck.close()
     dir.cleanup()
   })
 
   it('lists every server it could, in the era each speaks, and ends 0 with failures as rows', () => {
     expect(code).toBe(0)
     const status = Object.fromEntries(report.servers.map((s) => [s.name, s.status]))
-    expect(status).toEqual({fs: 'ok', mail: 'ok', dictionary: 'ok', paged: 'ok', hangs: 'timeout', crashes: 'failed', nowhere: 'failed', everything: 'ok', 'everything-http': 'ok', 'mail-http': 'ok'})
+    expect(status).toEqual({fs: 'ok', mail: 'ok', dictionary: 'ok', paged: 'ok', hangs: 'timeout', crashes: 'failed', nowhere: 'failed', everything: 'ok', 'everything-http': 'ok', 'mail-http': 'ok', 'mail-http-no-token': 'failed', 'stuck-http': 'timeout'})
     expect(serverNamed(report, 'mail')).toMatchObject({era: 'modern', protocolVersion: '2026-07-28', serverInfo: {name: 'mail'}})
     expect(serverNamed(report, 'mail-http')).toMatchObject({era: 'modern', protocolVersion: '2026-07-28', launch: {transport: 'http'}})
     expect(serverNamed(report, 'dictionary')).toMatchObject({era: 'legacy'})
@@ -177,6 +186,9 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
   it('says why a server that hangs or crashes was not listed', () => {
     expect(serverNamed(report, 'hangs').reason).toBe('it did not finish listing within 8 s (stopped)')
     expect(serverNamed(report, 'crashes').reason).toMatch(/^it exited \(code 3\): broken-server: out of memory while listing tools/)
+    expect(serverNamed(report, 'stuck-http').reason).toBe('it did not finish listing within 8 s (stopped)')
+    // The configured headers are what reaches a remote server: without them it refuses.
+    expect(serverNamed(report, 'mail-http-no-token').reason).toBe('it refused the scan: HTTP 401 Unauthorized (check the headers its config gives it)')
     expect(serverNamed(report, 'nowhere').reason).toBe(`it could not be started: its working directory ${join(dir.path, 'gone')} does not exist`)
   })
 
@@ -274,9 +286,10 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
       {client: 'cursor', name: 'Cursor', servers: reaching('cursor')},
     ])
     expect(reaching('vscode')).toEqual([serverNamed(report, 'mail').id])
-    expect(report.summary).toMatchObject({servers: 10, listed: 7, failed: 3})
+    expect(report.summary).toMatchObject({servers: 12, listed: 7, failed: 5})
     expect(report.summary.findings.high).toBe(report.findings.filter((f) => f.severity === 'high').length)
     expect(JSON.stringify(report)).not.toContain('sk-live-')
+    expect(JSON.stringify(report)).not.toContain(TOKEN)
   })
 
   it('prints valid SARIF with a result per finding, each at the config file that names the server', async () => {

@@ -10,6 +10,7 @@
 // --era legacy  McpServer.connect(StdioServerTransport): speaks only the 2025 era (stdio only).
 // --era modern  serveStdio / createMcpHandler with legacy: 'reject': only 2026-07-28.
 // --era dual    serveStdio / createMcpHandler with their defaults: both eras.
+// Over HTTP, SCAN_SERVER_TOKEN makes it refuse (401) a request without that bearer token.
 // Every tool answers with its own name: nothing here should ever be called by a scan, and each
 // call is appended to SCAN_SERVER_CALLS (a file) when set, so a test can show none was.
 import {appendFileSync, readFileSync} from 'node:fs'
@@ -66,7 +67,12 @@ if (transport === 'stdio') {
 } else if (transport === 'http') {
   if (era === 'legacy') throw new Error('--era legacy is stdio only')
   const handler = createMcpHandler(build, {legacy: era === 'modern' ? 'reject' : 'stateless'})
-  const server = createServer((req, res) => void serveFetch(handler, req, res))
+  // SCAN_SERVER_TOKEN: answer 401 to a request without `Authorization: Bearer <token>`, as a hosted server does.
+  const token = process.env.SCAN_SERVER_TOKEN
+  const server = createServer((req, res) => {
+    if (token && req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401, {'content-type': 'application/json'}).end('{"error":"unauthorized"}')
+    void serveFetch(handler, req, res)
+  })
   server.listen(0, '127.0.0.1', () => {
     process.stderr.write(`scan-server listening on http://127.0.0.1:${server.address().port}/mcp\n`)
   })
