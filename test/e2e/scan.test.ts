@@ -152,7 +152,6 @@ describe('agentgov scan over real servers of both eras, on stdio and streamable 
       },
     })
     ;({report, code} = await scan([claude, cursor, join(project, '.vscode', 'mcp.json'), '--timeout', '8'], env))
-    if (process.env.SCAN_DUMP) writeFileSync(process.env.SCAN_DUMP, JSON.stringify(report, null, 2))
   })
   afterAll(() => {
     for (const child of background) child.kill()
