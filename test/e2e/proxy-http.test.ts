@@ -1,5 +1,4 @@
-import {type ChildProcess, spawn} from 'node:child_process'
-import {createServer} from 'node:net'
+import type {ChildProcess} from 'node:child_process'
 import {join} from 'node:path'
 
 import {Client} from '@modelcontextprotocol/sdk/client/index.js'
@@ -10,6 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {addToken} from '../../src/proxy/tokens.js'
 import {SERVERS, writePolicy} from '../helpers/mcp.js'
+import {freePort, startUntil} from '../helpers/processes.js'
 import {BIN, tempDir} from '../helpers/tree.js'
 
 const POLICY = `policies:
@@ -25,32 +25,6 @@ const POLICY = `policies:
         tools: ["ev.echo", "ev.get-sum"]
         action: allow
 `
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as {port: number}
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-/** Start a process and wait until its stderr says `ready`. */
-async function startUntil(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{child: ChildProcess; match: RegExpExecArray; stderr: () => string}> {
-  const child = spawn(command, args, {env: {PATH: process.env.PATH ?? '', ...env}, stdio: ['pipe', 'pipe', 'pipe']})
-  let stderr = ''
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${stderr}`)), 15_000)
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-      const found = ready.exec(stderr)
-      if (found) {
-        clearTimeout(timer)
-        resolve(found)
-      }
-    })
-  })
-  return {child, match, stderr: () => stderr}
-}
 
 async function stdioClientTo(upstream: string, stateDir: string): Promise<Client> {
   const policyFile = writePolicy(stateDir, POLICY)
