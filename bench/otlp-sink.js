@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// A minimal OTLP/HTTP sink for benchmarks: accepts every export with 200 and counts bytes. A real
-// collector runs elsewhere; a decoding receiver on the same two cores would bill its CPU to the
-// proxy. (Tests use the real @elastic/mockotlpserver.) Prints its URL on the first stdout line.
-import {createServer} from 'node:http'
+// The OTLP receiver for benchmarks: the real @elastic/mockotlpserver (as the tests use), in its own
+// process so its decoding is not billed to the proxy's event loop, counting what it decoded. Prints
+// its OTLP/HTTP URL on the first stdout line, and on SIGTERM what it received on stderr.
+import {createRequire} from 'node:module'
 
+const {MockOtlpServer} = createRequire(import.meta.url)('@elastic/mockotlpserver')
 let requests = 0
-const server = createServer((req, res) => {
-  req.resume()
-  req.on('end', () => {
+let spans = 0
+const server = new MockOtlpServer({
+  logLevel: 'error',
+  services: ['http'],
+  httpHostname: '127.0.0.1',
+  httpPort: 0,
+  onTrace: (request) => {
     requests++
-    res.writeHead(200, {'content-type': 'application/json'})
-    res.end('{}')
-  })
+    for (const rs of request.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans += (ss.spans ?? []).length
+  },
+  onMetrics: () => requests++,
 })
-server.listen(0, '127.0.0.1', () => process.stdout.write(`http://127.0.0.1:${server.address().port}\n`))
+await server.start()
+process.stdout.write(`${String(server.httpUrl).replace(/\/$/, '')}\n`)
 process.on('SIGTERM', () => {
-  process.stderr.write(`otlp-sink: ${requests} export requests\n`)
+  process.stderr.write(`otlp-sink: ${requests} export requests, ${spans} spans\n`)
   process.exit(0)
 })

@@ -7,8 +7,8 @@
 //             local mockotlpserver, p50/p99 in µs.
 //   proxy_latency  1,000 sequential `echo` calls per round (20 rounds, each after a 3 s warm-up, see
 //             mcp-lib.js) on the real server-everything through the proxy, OTLP export off (the trace
-//             store only) vs on (spans and metrics to a minimal sink in its own process,
-//             otlp-sink.js), in interleaved rounds; target: on adds ≤ 10 % at p50.
+//             store only) vs on (spans and metrics through the SDK worker to the real mockotlpserver in its
+//             own process, otlp-sink.js), in interleaved rounds; target: on adds ≤ 10 % at p50.
 // Every case checks its answer (records counted, chain intact, spans received) and fails when it is wrong.
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -147,10 +147,11 @@ async function benchProxyLatency() {
     // Paired by round, so the VM's drift between rounds cancels out.
     const ratio = median(p50('on').map((on, i) => on / p50('off')[i]))
     const earlyRatio = median(p50('on', 'early').map((on, i) => on / p50('off', 'early')[i]))
-    const requests = await stopSink(sink)
+    const {requests, spans} = await stopSink(sink)
     emit({
       case: 'proxy_latency',
-      ok: requests > 0,
+      // Spans decoded by the real receiver: the "on" rounds went through the SDK worker and its exporter.
+      ok: requests > 0 && spans >= PROXY_CALLS,
       calls: PROXY_CALLS,
       rounds: PROXY_ROUNDS,
       off_p50_us: round(median(p50('off'))),
@@ -161,6 +162,7 @@ async function benchProxyLatency() {
       // The warm-up's calls (the first 3 s after connecting): start-up cost, no target.
       early_calls_otlp_added_p50_ratio: round2(earlyRatio - 1),
       export_requests: requests,
+      spans_received: spans,
       target_added_p50_ratio: TARGETS.otlp_added_p50_ratio,
       met: ratio - 1 <= TARGETS.otlp_added_p50_ratio,
     })
@@ -170,12 +172,15 @@ async function benchProxyLatency() {
   }
 }
 
-/** Stops the sink and returns how many export requests it received (it prints them on SIGTERM). */
+/** Stops the sink and returns how many export requests and spans it received (it prints them on SIGTERM). */
 function stopSink(sink) {
   return new Promise((resolve) => {
     let text = ''
     sink.stderr?.on('data', (chunk) => (text += chunk))
-    sink.once('exit', () => resolve(Number(/(\d+) export requests/.exec(text)?.[1] ?? 0)))
+    sink.once('exit', () => {
+      const found = /(\d+) export requests, (\d+) spans/.exec(text)
+      resolve({requests: Number(found?.[1] ?? 0), spans: Number(found?.[2] ?? 0)})
+    })
     sink.kill('SIGTERM')
   })
 }

@@ -1,5 +1,6 @@
 import {AgentgovError, ExitCode} from '../errors.js'
 import {policyFile, tokensFile} from '../state-layout.js'
+import {parseHeaderFlags} from '../telemetry/config.js'
 import type {ProxyRunOptions} from './run.js'
 
 /**
@@ -16,7 +17,7 @@ export const PROXY_FLAGS = {
   listen: {description: 'Serve a streamable-HTTP face at HOST:PORT (loopback by default) instead of stdio.'},
   tokens: {description: 'Agent token file for --listen (default: ~/.agentgov/tokens.json; see agentgov tokens).'},
   'otlp-endpoint': {description: 'OTLP/HTTP endpoint for spans and metrics (default: OTEL_EXPORTER_OTLP_ENDPOINT).'},
-  'otlp-header': {description: 'A header for the OTLP endpoint, K=V (repeatable).', multiple: true},
+  'otlp-header': {description: 'A header for the OTLP endpoint, name=value, value percent-encoded (repeatable; adds to OTEL_EXPORTER_OTLP_HEADERS).', multiple: true},
 } as const satisfies Record<string, {description: string; required?: boolean; multiple?: boolean; options?: readonly string[]; default?: string}>
 
 export type ProxyFlagValues = {
@@ -47,7 +48,7 @@ export function proxyOptions(flags: ProxyFlagValues, command: string[], stateDir
     headers: pairs(flags.header, '--header'),
     upstreamTransport: (flags.transport ?? 'auto') as 'auto' | 'http' | 'sse',
     otlpEndpoint: flags['otlp-endpoint'],
-    otlpHeaders: pairs(flags['otlp-header'], '--otlp-header'),
+    otlpHeaders: otlpHeaders(flags['otlp-header']),
     log,
   }
 }
@@ -60,6 +61,15 @@ function parseListen(value: string): {host: string; port: number} {
   }
 
   return {host: match[1] || match[2] || '127.0.0.1', port}
+}
+
+/** Decoded as `traces export` decodes them, so one header reads the same in both commands. */
+function otlpHeaders(values: string[] | undefined): Record<string, string> | undefined {
+  try {
+    return parseHeaderFlags(values)
+  } catch (error) {
+    throw new AgentgovError(`${(error as Error).message}.`, {exit: ExitCode.usage, hint: 'Example: --otlp-header authorization=Bearer%20xyz'})
+  }
 }
 
 function pairs(values: string[] | undefined, flag: string): Record<string, string> {

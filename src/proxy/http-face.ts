@@ -163,6 +163,10 @@ class FaceTransport implements Transport {
     private readonly ended: () => void,
   ) {}
 
+  get sessionId(): string | undefined {
+    return this.http.sessionId
+  }
+
   async start(): Promise<void> {
     // The body was decoded strictly before the SDK parsed it; re-encoding gives the same message.
     this.http.onmessage = (message) => this.ondecoded?.(decodeText(JSON.stringify(message)))

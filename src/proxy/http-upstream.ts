@@ -4,7 +4,7 @@ import type {Transport as SdkTransport} from '@modelcontextprotocol/sdk/shared/t
 import type {JSONRPCMessage} from '@modelcontextprotocol/sdk/types.js'
 
 import {type Decoded, decodeText, ErrorCode, errorResponse, type JsonRpcMessage} from './jsonrpc.js'
-import type {Transport} from './transport.js'
+import type {Peer, Transport} from './transport.js'
 
 /** Status codes after which a client falls back from streamable HTTP to the legacy HTTP+SSE transport. */
 const FALLBACK_STATUSES = new Set([400, 404, 405])
@@ -23,11 +23,18 @@ export class HttpUpstreamTransport implements Transport {
   private closed = false
   /** Sends are serialised: the session id from initialize must be known before the next POST. */
   private queue: Promise<void> = Promise.resolve()
+  readonly peer: Peer
 
   constructor(
     private readonly url: string,
     private readonly options: {headers: Record<string, string>; mode: 'auto' | 'http' | 'sse'; log(message: string): void},
-  ) {}
+  ) {
+    this.peer = peerOf(url)
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner?.sessionId
+  }
 
   async start(): Promise<void> {
     this.inner = this.options.mode === 'sse' ? await this.connectSse() : await this.connect(new StreamableHTTPClientTransport(new URL(this.url), {requestInit: this.init()}))
@@ -108,4 +115,11 @@ export class HttpUpstreamTransport implements Transport {
     this.closed = true
     this.onclose?.({code: 0})
   }
+}
+
+/** server.address and server.port as the semantic conventions define them: the port is the URL's, or its scheme's default. */
+function peerOf(url: string): Peer {
+  const parsed = new URL(url)
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80
+  return {transport: 'tcp', address: parsed.hostname.replace(/^\[|\]$/g, ''), port}
 }

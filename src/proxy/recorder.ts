@@ -5,6 +5,7 @@ import {digestOf} from '../digest.js'
 import {redactUri} from '../telemetry/redact.js'
 import type {JsonRpcId, JsonRpcRequest} from './jsonrpc.js'
 import type {GateDecision, PolicyPort} from './ports.js'
+import type {Transport} from './transport.js'
 
 export interface RecorderOptions {
   agent: string
@@ -13,6 +14,8 @@ export interface RecorderOptions {
   /** Whether arguments are recorded (redacted) beside their digest: the policy's recordArguments. */
   policy: Pick<PolicyPort, 'settings'>
   transport: 'pipe' | 'tcp'
+  /** The two sides, for mcp.session.id (each side's own session) and the upstream span's server.*. */
+  sides?: {client: Pick<Transport, 'sessionId'>; upstream: Pick<Transport, 'sessionId' | 'peer'>}
   log(message: string): void
 }
 
@@ -33,6 +36,8 @@ export class SessionRecorder {
   /** The MCP request span of a client request, under the caller's trace. */
   request(request: JsonRpcRequest, tool: string | undefined, protocolVersion: string | undefined): RequestSpan | undefined {
     const params = request.params as {name?: unknown; uri?: unknown} | undefined
+    const {sides} = this.options
+    const peer = sides?.upstream.peer
     return this.options.telemetry?.request({
       method: request.method,
       tool,
@@ -42,6 +47,8 @@ export class SessionRecorder {
       requestId: request.id,
       protocolVersion,
       transport: this.options.transport,
+      sessionId: sides?.client.sessionId,
+      upstream: peer && {...peer, sessionId: sides?.upstream.sessionId},
       ...traceContext(request),
     })
   }

@@ -81,7 +81,7 @@ export class ProxySession {
 
   constructor(private readonly options: SessionOptions) {
     const {agent, server, policy, pins, telemetry, transport, log, askCli} = options
-    this.recorder = new SessionRecorder({agent, server, telemetry, policy, transport, log})
+    this.recorder = new SessionRecorder({agent, server, telemetry, policy, transport, log, sides: {client: options.client, upstream: options.upstream}})
     const recorder = this.recorder
     this.catalogue = new ToolCatalogue({agent, server, policy, pins, recorder, log, listTools: (cursor) => this.askUpstream('tools/list', cursor ? {cursor} : {})})
     this.approver = new Approver({agent, server, policy, recorder, askCli, transport, requestClient: (method, params, related) => this.requestClient(method, params, related)})

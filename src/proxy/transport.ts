@@ -17,6 +17,16 @@ export interface Transport {
   ondecoded?: (decoded: Decoded) => void
   onclose?: (info: {code?: number | null; signal?: NodeJS.Signals | null}) => void
   onerror?: (error: Error) => void
+  /** The MCP session id this side carries (Mcp-Session-Id), once it has one: HTTP sides only. */
+  readonly sessionId?: string
+  /** How an upstream side reaches its server: the upstream span's network.transport and server.address/port. */
+  readonly peer?: Peer
+}
+
+export interface Peer {
+  transport: 'pipe' | 'tcp'
+  address?: string
+  port?: number
 }
 
 /** Newline-delimited JSON-RPC over a readable and a writable stream. */
@@ -79,6 +89,8 @@ export class LineTransport implements Transport {
  * there); when our client goes away the child gets EOF on stdin, then a signal after a grace period.
  */
 export class ChildProcessTransport implements Transport {
+  // A child over stdio: the semantic conventions set no server.address for a pipe.
+  readonly peer: Peer = {transport: 'pipe'}
   onerror?: (error: Error) => void
   private child?: ChildProcess
   private lines?: LineTransport

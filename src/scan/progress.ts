@@ -9,7 +9,9 @@ export function scanProgress(stream: NodeJS.WriteStream = process.stderr): {upda
     update({done, total, running}) {
       shown = true
       const now = running.length > 0 ? ` (${running.join(', ')})` : ''
-      stream.write(`\r\u001B[Kscanning: ${done}/${total} servers${now}…`.slice(0, Math.max(20, (stream.columns ?? 80) - 1)))
+      // A terminal that reports no width (0) gets 80; the cut is of the text, never of the escape before it.
+      const width = Math.max(20, (stream.columns || 80) - 1)
+      stream.write(`\r\u001B[K${`scanning: ${done}/${total} servers${now}…`.slice(0, width)}`)
     },
     done() {
       if (shown) stream.write('\r\u001B[K')

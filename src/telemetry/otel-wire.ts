@@ -3,23 +3,8 @@
  * other, and the metric instruments the worker creates. Plain data only: it crosses a thread.
  */
 import type {OtelConfig, Protocol, Signal} from './config.js'
+import type {WireSpan} from './otlp-spans.js'
 import type {AttributeValue} from './record.js'
-
-/** A finished span as the proxy recorded it: ids, times (ms since the epoch), attributes, status. */
-export interface WireSpan {
-  name: string
-  /** OTLP's numbering: 1 internal, 2 server, 3 client. */
-  kind: 1 | 2 | 3
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  parentIsRemote?: boolean
-  traceState?: string
-  startMs: number
-  endMs: number
-  attributes: Record<string, AttributeValue>
-  status: {code: 0 | 1 | 2; message?: string}
-}
 
 export type InstrumentName = keyof typeof INSTRUMENTS
 type MetricAttributes = Record<string, AttributeValue>

@@ -35,7 +35,8 @@ import {NodeSDK} from '@opentelemetry/sdk-node'
 import {AlwaysOnSampler, ConsoleSpanExporter, type ReadableSpan, type SpanExporter} from '@opentelemetry/sdk-trace'
 
 import type {ExporterName, OtelConfig, Protocol, Signal} from './config.js'
-import {INSTRUMENTS, type InstrumentName, type ToWorker, type FromWorker, type WireSpan, type WorkerData} from './otel-wire.js'
+import {INSTRUMENTS, type InstrumentName, type ToWorker, type FromWorker, type WorkerData} from './otel-wire.js'
+import type {WireSpan} from './otlp-spans.js'
 import {samplerFor} from './otel-sampler.js'
 
 const port = parentPort!

@@ -15,7 +15,8 @@ import {Worker} from 'node:worker_threads'
 
 import {VERSION} from '../version.js'
 import type {OtelConfig} from './config.js'
-import type {ExportStats, FromWorker, ToWorker, WireSpan, WorkerData} from './otel-wire.js'
+import type {ExportStats, FromWorker, ToWorker, WorkerData} from './otel-wire.js'
+import type {WireSpan} from './otlp-spans.js'
 
 /** Spans waiting for or in export; more are dropped and counted. */
 export const MAX_QUEUE = 2048

@@ -2,8 +2,7 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {VERSION} from '../version.js'
-import type {WireSpan} from './otel-wire.js'
-import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan, traceRequestFrame, traceRequestJson} from './otlp-spans.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan, traceRequestFrame, traceRequestJson, type WireSpan} from './otlp-spans.js'
 import {type AttributeValue, type DecisionRecord, KIND_OF_SPAN, type RecordKind, SPANS, type StoredRecord} from './record.js'
 
 /**

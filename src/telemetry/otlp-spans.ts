@@ -5,7 +5,6 @@
  * as the collector's file exporter writes them) for `traces export --out`, which `report` reads back.
  */
 
-import type {WireSpan} from './otel-wire.js'
 import type {AttributeField, AttributeSource, AttributeValue} from './record.js'
 
 export type {AttributeValue} from './record.js'
@@ -32,6 +31,9 @@ export interface SpanRecord {
   recordAttributes?: {fields: readonly AttributeField[]; record: AttributeSource}
   status: {code: (typeof STATUS_CODE)[keyof typeof STATUS_CODE]; message?: string}
 }
+
+/** A finished span as the export worker is handed it (it crosses a thread): a SpanRecord with its attributes read. */
+export type WireSpan = Omit<SpanRecord, 'attributes' | 'recordAttributes'> & {attributes: Record<string, AttributeValue>}
 
 /** A span as the SDK is handed it: attributes read (from the record, by the contract's table) and absent ones left out. */
 export function toWireSpan(span: SpanRecord): WireSpan {

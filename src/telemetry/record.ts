@@ -289,7 +289,7 @@ export interface RequestInfo extends TraceContext {
   /** resources/read, subscribe, unsubscribe: the resource's URI (mcp.resource.uri). */
   resourceUri?: string
   /** How the upstream server is reached (the CLIENT span's network.transport and server.*); address and port only over the network. */
-  upstream?: {transport: 'pipe' | 'tcp'; address?: string; port?: number}
+  upstream?: {transport: 'pipe' | 'tcp'; address?: string; port?: number; sessionId?: string}
 }
 
 /** `{mcp.method.name} {target}`: the target is the tool or the prompt, as the MCP conventions name spans. */
@@ -314,7 +314,8 @@ export function requestAttributes(info: RequestInfo, errorType: string | undefin
     [ATTR.genAiOperation]: info.method === 'tools/call' ? 'execute_tool' : undefined,
     [ATTR.jsonrpcRequestId]: String(info.requestId),
     [ATTR.jsonrpcVersion]: '2.0',
-    [ATTR.mcpSession]: info.sessionId,
+    // Each hop has its own MCP session: the client's with the proxy, the proxy's with the server.
+    [ATTR.mcpSession]: side === 'client' ? info.upstream?.sessionId : info.sessionId,
     [ATTR.mcpProtocolVersion]: info.protocolVersion,
     [ATTR.networkTransport]: side === 'client' ? (info.upstream?.transport ?? info.transport) : info.transport,
     [ATTR.serverAddress]: side === 'client' ? info.upstream?.address : undefined,

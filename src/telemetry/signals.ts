@@ -8,8 +8,8 @@
 import {randomFillSync} from 'node:crypto'
 
 import type {OtelRuntime} from './otel.js'
-import type {InstrumentName, WireSpan} from './otel-wire.js'
-import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan} from './otlp-spans.js'
+import type {InstrumentName} from './otel-wire.js'
+import {SPAN_KIND, type SpanRecord, STATUS_CODE, toWireSpan, type WireSpan} from './otlp-spans.js'
 import {
   type ApprovalFields,
   type AttributeSource,

@@ -1,11 +1,16 @@
+import type {ChildProcess} from 'node:child_process'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {Client} from '@modelcontextprotocol/sdk/client/index.js'
+import {StreamableHTTPClientTransport} from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {type Connected, connectThroughProxy} from '../helpers/mcp.js'
-import {attrs, startReceiver} from '../helpers/otlp-receiver.js'
-import {tempDir} from '../helpers/tree.js'
+import {addToken} from '../../src/proxy/tokens.js'
+import {type Connected, connectThroughProxy, SERVERS, writePolicy} from '../helpers/mcp.js'
+import {attrs, type Receiver, startReceiver} from '../helpers/otlp-receiver.js'
+import {freePort, startUntil} from '../helpers/listen.js'
+import {BIN, tempDir} from '../helpers/tree.js'
 
 const POLICY = `policies:
   - name: telemetry
@@ -91,5 +96,90 @@ describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('the proxy export
   it('exports the agt.policy.* metrics', () => {
     const names = new Set(receiver.metrics.map((m) => m.name))
     for (const name of ['agt.policy.evaluations', 'agt.policy.denials', 'agt.policy.latency_ms', 'mcp.server.operation.duration', 'mcp.client.operation.duration']) expect(names).toContain(name)
+  })
+})
+
+describe('an HTTP face in front of an HTTP upstream, exporting with a percent-encoded --otlp-header', () => {
+  const dir = tempDir()
+  const state = join(dir.path, 'state')
+  let receiver: Receiver
+  let upstream: ChildProcess
+  let proxy: ChildProcess
+  let faceSession: string | undefined
+  let port: number
+
+  beforeAll(async () => {
+    receiver = await startReceiver()
+    port = await freePort()
+    upstream = (await startUntil(process.execPath, [SERVERS.everything, 'streamableHttp'], {PORT: String(port)}, /listening on port/)).child
+    const token = addToken(join(state, 'tokens.json'), 'alice')
+    const policyFile = writePolicy(state, 'policies:\n  - name: http\n    agent: "*"\n    rules:\n      - id: echo\n        tools: ["ev.echo"]\n        action: allow\n')
+    const started = await startUntil(
+      process.execPath,
+      [BIN, 'proxy', '--server', 'ev', '--policy', policyFile, '--listen', '127.0.0.1:0', '--upstream-url', `http://localhost:${port}/mcp`, '--otlp-endpoint', receiver.url, '--otlp-header', 'authorization=Bearer%20xyz'],
+      {AGENTGOV_HOME: state, HOME: state, OTEL_SDK_DISABLED: 'false', OTEL_BSP_SCHEDULE_DELAY: '100'},
+      /listening on (http:\S+)/,
+    )
+    proxy = started.child
+    const client = new Client({name: 'http-agent', version: '1'})
+    const transport = new StreamableHTTPClientTransport(new URL(started.match[1]), {requestInit: {headers: {Authorization: `Bearer ${token}`}}})
+    await client.connect(transport)
+    faceSession = transport.sessionId
+    await client.callTool({name: 'echo', arguments: {message: 'hi'}})
+    await client.close()
+    proxy.kill('SIGTERM')
+    await new Promise((resolve) => proxy.once('exit', resolve))
+  })
+  afterAll(async () => {
+    proxy?.kill('SIGKILL')
+    upstream?.kill()
+    await receiver?.close()
+    dir.cleanup()
+  })
+
+  it('sets mcp.session.id on both hops, each its own session, and server.address/port on the upstream span', () => {
+    const server = receiver.spans.find((s) => s.name === 'tools/call echo' && s.kind === 2)
+    const client = receiver.spans.find((s) => s.name === 'tools/call echo' && s.kind === 3)
+    expect(faceSession).toBeTruthy()
+    expect(attrs(server?.attributes)).toMatchObject({'mcp.session.id': faceSession, 'network.transport': 'tcp'})
+    expect(attrs(server?.attributes)['server.address']).toBeUndefined()
+    const hop = attrs(client?.attributes)
+    expect(hop).toMatchObject({'server.address': 'localhost', 'network.transport': 'tcp'})
+    expect(Number(hop['server.port'])).toBe(port)
+    expect(hop['mcp.session.id']).toMatch(/\S/)
+    expect(hop['mcp.session.id']).not.toBe(faceSession)
+  })
+
+  it('sends --otlp-header percent-decoded, as traces export does', () => {
+    expect(receiver.headers.length).toBeGreaterThan(0)
+    for (const headers of receiver.headers) expect(headers.authorization).toBe('Bearer xyz')
+  })
+})
+
+describe('a stdio server behind the stdio face', () => {
+  it('leaves server.address out of the upstream span (a pipe has none) and says network.transport pipe', async () => {
+    const dir = tempDir()
+    const receiver = await startReceiver()
+    try {
+      const connected = await connectThroughProxy({
+        stateDir: join(dir.path, 'state'),
+        policy: POLICY,
+        server: 'filesystem',
+        serverName: 'fs',
+        serverArgs: [dir.path],
+        agent: 'cursor',
+        env: {OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url},
+      })
+      await connected.client.callTool({name: 'read_text_file', arguments: {path: join(dir.path, 'none.txt')}})
+      await connected.close()
+      for (let i = 0; i < 50 && !receiver.spans.some((s) => s.kind === 3); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+      const hop = attrs(receiver.spans.find((s) => s.name === 'tools/call read_text_file' && s.kind === 3)?.attributes)
+      expect(hop['network.transport']).toBe('pipe')
+      expect(hop['server.address']).toBeUndefined()
+      expect(hop['mcp.session.id']).toBeUndefined()
+    } finally {
+      await receiver.close()
+      dir.cleanup()
+    }
   })
 })

@@ -1,3 +1,4 @@
+import {subscribe, unsubscribe} from 'node:diagnostics_channel'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
@@ -33,6 +34,8 @@ export interface Receiver {
   resources: Array<Record<string, unknown>>
   /** How each request arrived: json (OTLP/HTTP JSON), protobuf (OTLP/HTTP protobuf) or grpc. */
   encodings: Encoding[]
+  /** The HTTP headers of every OTLP/HTTP request, as the receiver saw them. */
+  headers: Array<Record<string, string | string[] | undefined>>
   close: () => Promise<void>
 }
 
@@ -79,6 +82,13 @@ export async function startReceiver(): Promise<Receiver> {
   const metrics: Metric[] = []
   const resources: Array<Record<string, unknown>> = []
   const encodings: Receiver['encodings'] = []
+  const headers: Receiver['headers'] = []
+  // The receiver publishes each request's headers on this channel (its diagnostics_channel API).
+  const onRequest = (message: unknown) => {
+    const request = message as {transport?: string; headers?: Receiver['headers'][number]}
+    if (request.transport === 'http' && request.headers) headers.push(request.headers)
+  }
+  subscribe('otlp.v1.request', onRequest)
   const server = new MockOtlpServer({
     logLevel: 'error',
     services: ['http', 'grpc'],
@@ -101,7 +111,10 @@ export async function startReceiver(): Promise<Receiver> {
     },
   })
   await server.start()
-  return {url: String(server.httpUrl).replace(/\/$/, ''), grpcUrl: String(server.grpcUrl).replace(/\/$/, ''), spans, metrics, resources, encodings, close: () => server.close()}
+  return {url: String(server.httpUrl).replace(/\/$/, ''), grpcUrl: String(server.grpcUrl).replace(/\/$/, ''), spans, metrics, resources, encodings, headers, close: async () => {
+    unsubscribe('otlp.v1.request', onRequest)
+    await server.close()
+  }}
 }
 
 /** A backend that accepts connections and never answers. */
