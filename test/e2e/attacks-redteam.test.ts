@@ -45,7 +45,6 @@ describe('red team: the proxy stderr is the user terminal (RT01)', () => {
     // JSON quoting escapes C0; the C1 CSI and the bidi override are escaped by the log itself.
     expect(err).toContain('\\x9b2J')
     expect(err).toContain('\\u202e')
-    // eslint-disable-next-line no-control-regex
     expect(err).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/)
   })
 })
