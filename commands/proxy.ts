@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../src/base-command.js'
 import {ExitCode, exitCodesHelp} from '../src/errors.js'
-import {PROXY_FLAGS, type ProxyFlagValues, proxyOptions} from '../src/proxy/cli.js'
+import {PROXY_FLAGS, type ProxyFlagValues, proxyOptions, stderrLog} from '../src/proxy/cli.js'
 import {ensureStateDir} from '../src/state.js'
 
 export default class Proxy extends BaseCommand<typeof Proxy> {
@@ -36,7 +36,7 @@ export default class Proxy extends BaseCommand<typeof Proxy> {
 
   public async run(): Promise<void> {
     const stateDir = ensureStateDir()
-    const log = (message: string) => process.stderr.write(`agentgov proxy [${this.flags.server}]: ${message}\n`)
+    const log = stderrLog((this.flags as ProxyFlagValues).server)
     const options = proxyOptions(this.flags as ProxyFlagValues, this.positional, stateDir, log)
     const {runProxy} = await import('../src/proxy/run.js')
     process.exitCode = await runProxy(options)

@@ -14,6 +14,8 @@ export interface CatalogueOptions {
   recorder: Pick<SessionRecorder, 'trust'>
   /** Ask the server for one page of tools/list, under the proxy's own id. */
   listTools(cursor: string | undefined): Promise<JsonRpcResponse>
+  /** Tell the client its tools changed (it lists them again and is shown what now stands). */
+  listChanged(): void
   log(message: string): void
 }
 
@@ -79,7 +81,12 @@ export class ToolCatalogue {
     if (!Array.isArray(result.tools)) return result
     const {agent, server, policy} = this.options
     const tools = definitions(result.tools)
-    this.learn(tools, this.listing)
+    const earlier = this.listing
+    const before = new Set([...earlier].filter((key) => !this.changed.has(key)))
+    this.learn(tools, earlier)
+    // A change on this page to a tool an earlier page already showed: that copy has left, so the
+    // client is told to list again (its calls are refused meanwhile: the change is marked).
+    if ([...before].some((key) => this.changed.has(key))) this.options.listChanged()
     if (typeof result.nextCursor === 'string' && result.nextCursor !== '') for (const tool of tools) this.listing.add(toolKey(tool.name))
     else this.listing = new Set()
     const {pinning, scanning} = policy.settings()

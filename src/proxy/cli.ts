@@ -1,4 +1,5 @@
 import {AgentgovError, ExitCode} from '../errors.js'
+import {shown} from '../shown.js'
 import {policyFile, tokensFile} from '../state-layout.js'
 import {parseHeaderFlags} from '../telemetry/config.js'
 import type {ProxyRunOptions} from './run.js'
@@ -22,6 +23,15 @@ export const PROXY_FLAGS = {
 
 export type ProxyFlagValues = {
   [K in keyof typeof PROXY_FLAGS]?: (typeof PROXY_FLAGS)[K] extends {multiple: true} ? string[] : string
+}
+
+/**
+ * The proxy's stderr log: a line names the server and its message. A message quotes what a server or
+ * an agent chose (tool names, reasons, URIs), and stderr is the user's terminal, so every control
+ * character is shown escaped: an ESC cannot erase the line, fake an "allow" or write the clipboard.
+ */
+export function stderrLog(server: string | undefined): (message: string) => void {
+  return (message) => process.stderr.write(`agentgov proxy [${shown(server ?? '?')}]: ${shown(message)}\n`)
 }
 
 /** Check a parsed command line and turn it into what runProxy takes. */

@@ -4,7 +4,8 @@ import {type ReturnedKind, RULE} from '../telemetry/record.js'
 import {ErrorCode, type JsonRpcError} from './jsonrpc.js'
 import type {ToolCatalogue} from './catalogue.js'
 import type {GateDecision, PolicyPort} from './ports.js'
-import {redactResult, scanResult} from './scanning.js'
+import {redactResult, scanResult, scanTools} from './scanning.js'
+import type {ToolDefinition} from './pins.js'
 
 export type {GateDecision} from './ports.js'
 
@@ -163,4 +164,37 @@ function withheld(kind: Exclude<ReturnedKind, 'error'>, what: ReturnedKind, retu
 export function checkResult(policy: Pick<PolicyPort, 'settings'>, result: Record<string, unknown>, log: (message: string) => void, tool: string): ResultCheck {
   const checked = checkReturned(policy, 'tool-result', {result}, log, tool)
   return {result: checked.returned.result ?? result, ...(checked.decision ? {decision: checked.decision} : {})}
+}
+
+/** The listings whose entries are definitions the model reads, by method: the array each keeps them in and the subject they are recorded under. */
+export const CHECKED_LISTINGS: ReadonlyMap<string, {entries: string; subject: 'prompt-description' | 'resource-description'}> = new Map([
+  ['prompts/list', {entries: 'prompts', subject: 'prompt-description'}],
+  ['resources/list', {entries: 'resources', subject: 'resource-description'}],
+  ['resources/templates/list', {entries: 'resourceTemplates', subject: 'resource-description'}],
+])
+
+/**
+ * A prompts or resources listing passes the check tool definitions pass (the same detector: injected
+ * instructions, hidden characters, lookalike names, in every field): each poisoned entry is recorded,
+ * and under scanning: block it is left out of what the client is shown.
+ */
+export function checkListing(
+  policy: Pick<PolicyPort, 'settings'>,
+  method: string,
+  result: Record<string, unknown>,
+  found: (subject: {kind: 'prompt-description' | 'resource-description'; name: string}, detail: string) => void,
+): Record<string, unknown> {
+  const listing = CHECKED_LISTINGS.get(method)
+  const entries = listing && result[listing.entries]
+  if (!listing || !Array.isArray(entries) || policy.settings().scanning === 'off') return result
+  // An entry without a string name is named by its URI, so the detector reads it like any other.
+  const named = entries.map((entry) => (entry && typeof entry === 'object' ? {...entry, name: String(entry.name ?? entry.uri ?? entry.uriTemplate ?? '')} : {name: ''}))
+  const poisoned = new Set<number>()
+  for (const {tool, findings} of scanTools(named as ToolDefinition[])) {
+    found({kind: listing.subject, name: tool}, findings.map((f) => f.detail).join('; '))
+    for (const [index, entry] of named.entries()) if (entry.name === tool) poisoned.add(index)
+  }
+
+  if (poisoned.size === 0 || policy.settings().scanning !== 'block') return result
+  return {...result, [listing.entries]: entries.filter((_entry, index) => !poisoned.has(index))}
 }

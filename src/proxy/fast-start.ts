@@ -2,7 +2,7 @@ import {parseArgs} from 'node:util'
 
 import {AgentgovError, ExitCode, errorMessage} from '../errors.js'
 import {ensureStateDir} from '../state.js'
-import {PROXY_FLAGS, type ProxyFlagValues, proxyOptions} from './cli.js'
+import {PROXY_FLAGS, type ProxyFlagValues, proxyOptions, stderrLog} from './cli.js'
 
 /**
  * `agentgov proxy` runs on every MCP server launch, so bin/run.js sends it here without loading the
@@ -31,8 +31,7 @@ export async function fastStart(argv: string[]): Promise<boolean> {
     if ('options' in spec && typeof value === 'string' && !(spec.options as readonly string[]).includes(value)) return false
   }
 
-  const server = values.server ?? '?'
-  const log = (message: string) => process.stderr.write(`agentgov proxy [${server}]: ${message}\n`)
+  const log = stderrLog(values.server)
   try {
     const stateDir = ensureStateDir()
     const options = proxyOptions(values, separator === -1 ? [] : argv.slice(separator + 1), stateDir, log)

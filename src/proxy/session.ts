@@ -5,7 +5,7 @@ import {RULE} from '../telemetry/record.js'
 import type {RequestSpan, Telemetry, UpstreamSpan} from '../telemetry/types.js'
 import {Approver, type ClientRequest, labelServerElicitation} from './approver.js'
 import {ToolCatalogue} from './catalogue.js'
-import {CHECKED_RESULTS, checkReturned, type Decider, decideToolCall, type GateDecision, preGate, type Returned, returnedStage} from './deciders.js'
+import {CHECKED_LISTINGS, CHECKED_RESULTS, checkListing, checkReturned, type Decider, decideToolCall, type GateDecision, preGate, type Returned, returnedStage} from './deciders.js'
 import {
   type Decoded,
   ErrorCode,
@@ -83,7 +83,7 @@ export class ProxySession {
     const {agent, server, policy, pins, telemetry, transport, log, askCli} = options
     this.recorder = new SessionRecorder({agent, server, telemetry, policy, transport, log, sides: {client: options.client, upstream: options.upstream}})
     const recorder = this.recorder
-    this.catalogue = new ToolCatalogue({agent, server, policy, pins, recorder, log, listTools: (cursor) => this.askUpstream('tools/list', cursor ? {cursor} : {})})
+    this.catalogue = new ToolCatalogue({agent, server, policy, pins, recorder, log, listTools: (cursor) => this.askUpstream('tools/list', cursor ? {cursor} : {}), listChanged: () => this.toClient({jsonrpc: '2.0', method: 'notifications/tools/list_changed'})})
     this.approver = new Approver({agent, server, policy, recorder, askCli, transport, requestClient: (method, params, related) => this.requestClient(method, params, related)})
     this.deciders = preGate({policy, catalogue: this.catalogue, storeFailing: () => recorder.storeFailing()})
   }
@@ -421,6 +421,8 @@ export class ProxySession {
       if (typeof result.protocolVersion === 'string') this.protocolVersion = result.protocolVersion
     } else if (result && pending.method === 'tools/list') {
       result = this.catalogue.shown(result)
+    } else if (result && CHECKED_LISTINGS.has(pending.method)) {
+      result = checkListing(this.options.policy, pending.method, result, (subject, detail) => this.recorder.trust(subject, false, detail))
     } else if (error || CHECKED_RESULTS.has(pending.method)) {
       ;({result, error} = this.checkedReturned(pending, {result, error}))
     }

@@ -182,7 +182,9 @@ export class EvidenceBuilder {
         break
       }
 
-      case 'tool-description': {
+      case 'tool-description':
+      case 'prompt-description':
+      case 'resource-description': {
         hit(t.descriptionFindings, id)
         break
       }

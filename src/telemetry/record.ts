@@ -38,7 +38,7 @@ export const RULE = {
  * `server-request`: a request the server sent the client, passed on (the method). `other`: a subject
  * this version does not know, read from elsewhere.
  */
-export const SUBJECT_KINDS = ['tool-pin', 'tool-description', 'message', 'server-request', 'other'] as const
+export const SUBJECT_KINDS = ['tool-pin', 'tool-description', 'prompt-description', 'resource-description', 'message', 'server-request', 'other'] as const
 export type SubjectKind = (typeof SUBJECT_KINDS)[number]
 
 export interface Subject {
