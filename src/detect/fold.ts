@@ -49,8 +49,16 @@ const ASCII_LOWER = ASCII_CHARS.map((char) => char.toLowerCase())
 
 export function fold(source: string): Folded {
   const lower = source.toLowerCase()
-  const plain = !NON_ASCII.test(source) && !SPELT_OUT.test(source) && !LEET.test(source)
-  if (plain) return {text: lower.replaceAll('_', ' ')}
+  const ascii = !NON_ASCII.test(source)
+  if (ascii && !SPELT_OUT.test(source)) {
+    if (!LEET.test(source)) return {text: lower.replaceAll('_', ' ')}
+    // ASCII with nothing spelt out: only digits read as letters change, one character for one, so
+    // every offset stays where it was and no map is needed (`m1`, `v2` are common in plain text).
+    const chars = [...lower]
+    readLeet(chars)
+    return {text: chars.join('').replaceAll('_', ' ')}
+  }
+
   const chars: string[] = []
   const map: number[] = []
   for (let i = 0; i < source.length; ) {

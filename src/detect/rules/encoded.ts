@@ -26,6 +26,14 @@ const DECODE_AND_OBEY =
 
 const NAMED: Readonly<Record<string, string>> = {lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ', sol: '/', excl: '!', hyphen: '-', dash: '-', colon: ':', lsqb: '[', rsqb: ']', vert: '|', num: '#', period: '.', comma: ','}
 
+/** Every match of a global pattern that cannot match empty (exec, not matchAll: no regex copy per call). */
+function allMatches(regex: RegExp, text: string): RegExpExecArray[] {
+  const matches: RegExpExecArray[] = []
+  regex.lastIndex = 0
+  for (let match = regex.exec(text); match; match = regex.exec(text)) matches.push(match)
+  return matches
+}
+
 function readable(text: string): boolean {
   if (text.length < 8 || !PRINTABLE.test(text)) return false
   const letters = text.match(/\p{L}/gu)?.length ?? 0
@@ -112,8 +120,8 @@ export const encoded: TextRule = {
       [/\d/.test(text) ? HEX : undefined, fromHex, 'Hex-encoded'],
     ] as const) {
       if (!regex) continue
-      regex.lastIndex = 0
-      for (const match of text.matchAll(regex)) {
+      // Collected before judging: a decoded payload is judged by this rule again, with the same regex.
+      for (const match of allMatches(regex, text)) {
         const decoded = decode(match[0])
         if (decoded) judge(decoded, how, match.index, match.index + match[0].length)
         if (hits.length >= 3) return hits
