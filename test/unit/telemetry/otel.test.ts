@@ -270,8 +270,9 @@ describe('when the backend is down or slow', () => {
         telemetry.request({method: 'tools/call', tool: 't', requestId: i, transport: 'pipe'}).end()
       }
 
-      const perCallUs = ((performance.now() - started) * 1000) / 10_000
-      expect(perCallUs).toBeLessThan(200)
+      // Not a speed figure (that is the telemetry bench): a recorder that waited on the dead or silent
+      // endpoint would take at least one export timeout (seconds) per batch; this loop takes milliseconds.
+      expect(performance.now() - started).toBeLessThan(10_000)
       const shutdownStart = performance.now()
       await telemetry.shutdown()
       expect(performance.now() - shutdownStart).toBeLessThan(2600)
